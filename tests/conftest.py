@@ -1,0 +1,106 @@
+"""Shared fixtures: a tiny real Turkish encoder trained here, a temp data directory, documents of
+every format, and the real data in ../shared/data when it is present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bilge.cli.common import OFFLINE_ENVIRONMENT
+
+os.environ.update(OFFLINE_ENVIRONMENT)
+
+from bilge.config import BilgeConfig, config_from_dict  # noqa: E402
+from corpora.ilac_ornek import LEAFLETS, NOTICE  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def leaflet_texts() -> list[str]:
+    texts = []
+    for title, sections in LEAFLETS.values():
+        texts.append(title)
+        for heading, paragraphs in sections:
+            texts.append(heading)
+            texts.extend(paragraphs)
+    return texts
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A real sentence-transformers model (2 layers × 32) with a WordPiece vocabulary trained on
+    the sample leaflets: random weights, but every component is the real one."""
+    from training.encoders import new_encoder, to_sentence_transformer
+    from training.vocab import train_wordpiece
+
+    root = tmp_path_factory.mktemp("tiny-model")
+    train_wordpiece(leaflet_texts() * 3, 600, root / "tokenizer", min_frequency=1)
+    new_encoder(root / "tokenizer", "nano", root / "encoder", max_positions=256)
+    return to_sentence_transformer(root / "encoder", root / "st", max_seq_length=128)
+
+
+def make_config(home: Path, model_dir: Path, **sections) -> BilgeConfig:
+    data = {
+        "home": str(home),
+        "embedder": {"backend": "sentence-transformers", "model": str(model_dir), "query_prefix": "",
+                     "passage_prefix": ""},
+        "ingest": {"chunk_size": 400},
+    }
+    for key, value in sections.items():
+        data[key] = {**data.get(key, {}), **value}
+    return config_from_dict(data, source="test")
+
+
+def write_config(path: Path, cfg: BilgeConfig) -> Path:
+    """The config as a TOML file, for CLI tests that pass --config."""
+    import json
+
+    lines = [f"home = {json.dumps(str(cfg.home))}"]
+    for section, values in cfg.model_dump(exclude={"home", "base_dir"}).items():
+        lines.append(f"[{section}]")
+        for key, value in values.items():
+            text = json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+            lines.append(f"{key} = {text}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cfg(tmp_path, tiny_model_dir) -> BilgeConfig:
+    return make_config(tmp_path / "home", tiny_model_dir)
+
+
+@pytest.fixture(scope="session")
+def tiny_embedder(tiny_model_dir):
+    from retrievers.embeddings import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(
+        make_config(Path("/nonexistent"), tiny_model_dir).embedder, str(tiny_model_dir)
+    )
+
+
+@pytest.fixture
+def docs_dir(tmp_path) -> Path:
+    """One leaflet in each format, written by the same code that builds corpora/ilac-ornek."""
+    from corpora.writers import write_document
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    names = list(LEAFLETS)
+    for suffix, name in zip((".pdf", ".docx", ".html", ".md", ".txt"), names):
+        title, sections = LEAFLETS[name]
+        write_document(folder / (Path(name).stem + suffix), title, sections)
+    return folder
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not (SHARED_DATA / "tquad" / "dev.json").exists():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
+
+
+__all__ = ["NOTICE", "make_config", "write_config", "REPO"]
