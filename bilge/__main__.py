@@ -1,0 +1,3 @@
+from bilge.cli.main import main
+
+main()

@@ -1,0 +1,229 @@
+"""Incremental, idempotent, interruptible ingestion of a folder into a collection.
+
+Per file: hash → skip when unchanged → read → chunk → mark pending → delete the file's old
+chunks → embed and upsert → mark done. Files gone from the folder leave the index. One bad file
+is reported and skipped. A file lock keeps two writers off one collection. The BM25 index is
+rebuilt from the store at the end, so it always matches what Chroma holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from bilge.config import BilgeConfig
+from bilge.errors import FileRejected, IngestError, StoreLockedError
+from bilge.paths import collection_dir
+from retrievers.bm25 import Bm25Index
+from retrievers.chunking import Chunk, chunk_blocks
+from retrievers.embeddings import Embedder
+from retrievers.loaders import read_blocks
+from retrievers.manifest import Manifest
+from retrievers.scan import scan_folder
+from retrievers.store import ChunkStore
+
+INDEX_FORMAT = 1
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    chunks: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def nothing_ingested(self) -> bool:
+        return bool(self.failed) and not (self.added or self.updated or self.unchanged)
+
+
+@dataclass(frozen=True)
+class IngestEvent:
+    """Progress for a bar or a widget: files and chunks done so far."""
+
+    files_total: int
+    files_done: int
+    chunks_done: int
+    path: str = ""
+    failed: str = ""
+
+
+ProgressFn = Callable[[IngestEvent], None]
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def chunk_id(source: str, digest: str, index: int) -> str:
+    return f"{hashlib.sha1(source.encode()).hexdigest()[:16]}-{digest[:12]}-{index}"
+
+
+def chunk_metadata(source: str, digest: str, chunk: Chunk) -> dict:
+    meta = {
+        "source": source, "file_name": Path(source).name, "section": chunk.section, "title": chunk.title,
+        "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end, "file_hash": digest,
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
+
+
+class Ingestor:
+    """One ingest run into one collection; `run()` does the work under the collection's lock."""
+
+    def __init__(self, cfg: BilgeConfig, collection: str, embedder: Embedder, store: ChunkStore,
+                 progress: ProgressFn | None = None) -> None:
+        self.cfg, self.collection, self.embedder, self.store = cfg, collection, embedder, store
+        self.progress = progress or (lambda event: None)
+        self.home = collection_dir(cfg, collection)
+
+    def fingerprint(self) -> str:
+        ingest = self.cfg.ingest
+        return json.dumps({"format": INDEX_FORMAT, "embedder": self.embedder.name, "dim": self.embedder.dim,
+                           "chunk_size": ingest.chunk_size, "chunk_overlap": ingest.chunk_overlap})
+
+    def run(self, folder: Path, *, rebuild: bool = False) -> IngestReport:
+        from filelock import FileLock, Timeout
+
+        if not folder.exists():
+            raise IngestError(f"{folder}: no such file or folder; give the folder of documents to ingest")
+        self.home.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.home / "ingest.lock"), timeout=self.cfg.ingest.lock_timeout_s)
+        try:
+            with lock:
+                return self._run_locked(folder, rebuild)
+        except Timeout:
+            raise StoreLockedError(
+                f"collection '{self.collection}' is being written by another `bilge ingest`; "
+                "wait for it to finish (or raise ingest.lock_timeout_s to wait automatically)"
+            ) from None
+
+    def _run_locked(self, folder: Path, rebuild: bool) -> IngestReport:
+        manifest = Manifest(self.home / "manifest.sqlite3")
+        try:
+            return self._ingest(folder, manifest, rebuild)
+        finally:
+            manifest.close()
+
+    def _ingest(self, folder: Path, manifest: Manifest, rebuild: bool) -> IngestReport:
+        built_with = manifest.get_meta("fingerprint")
+        if rebuild:
+            self.store.drop(self.collection)
+            manifest.clear()
+        elif built_with not in (None, self.fingerprint()):
+            raise IngestError(
+                f"collection '{self.collection}' was built with other settings ({built_with}); "
+                f"run `bilge ingest {folder} --collection {self.collection} --rebuild` to rebuild it"
+            )
+        manifest.set_meta("fingerprint", self.fingerprint())
+        report = IngestReport()
+        files, failures = scan_folder(folder)
+        report.failed.extend({"path": p, "reason": r} for p, r in failures)
+        records = manifest.records()
+        changed = False
+        for done, path in enumerate(files):
+            source = os.path.abspath(path)
+            try:
+                outcome = self._ingest_file(path, source, records.get(source), manifest)
+            except FileRejected as exc:
+                report.failed.append({"path": source, "reason": str(exc)})
+                self.progress(IngestEvent(len(files), done + 1, report.chunks, source, str(exc)))
+                continue
+            if outcome is None:
+                report.unchanged += 1
+            else:
+                kind, count = outcome
+                setattr(report, kind, getattr(report, kind) + 1)
+                report.chunks += count
+                changed = True
+            self.progress(IngestEvent(len(files), done + 1, report.chunks, source))
+        present = {os.path.abspath(p) for p in files} | {f["path"] for f in report.failed}
+        for source in _in_scope(records, folder):
+            if source not in present:
+                manifest.mark_pending(source)
+                self.store.delete_source(self.collection, source)
+                manifest.forget(source)
+                report.removed += 1
+                changed = True
+        if changed or Bm25Index.load(self.home / "bm25", self.cfg.bm25) is None:
+            rebuild_bm25(self.cfg, self.store, self.collection)
+        return report
+
+    def _ingest_file(self, path: Path, source: str, record, manifest: Manifest) -> tuple[str, int] | None:
+        """None when unchanged, else ("added" | "updated", chunk count)."""
+        limit = self.cfg.ingest.max_file_mb
+        try:
+            size = path.stat().st_size
+            if size > limit * 1024 * 1024:
+                raise FileRejected(f"file too large ({size / 1048576:.0f} MB > {limit:g} MB); "
+                                   "split it or raise ingest.max_file_mb")
+            if size == 0:
+                raise FileRejected("empty file")
+            digest = file_digest(path)
+        except PermissionError:
+            raise FileRejected("permission denied; make the file readable") from None
+        except OSError as exc:
+            raise FileRejected(f"cannot read ({exc.strerror or exc})") from None
+        if record is not None and record.status == "done" and record.hash == digest:
+            return None
+        try:
+            _, chunks = chunk_blocks(read_blocks(path, self.cfg.ingest.fallback_encoding),
+                                     self.cfg.ingest.chunk_size, self.cfg.ingest.chunk_overlap)
+        except PermissionError:
+            raise FileRejected("permission denied; make the file readable") from None
+        if not chunks:
+            raise FileRejected("no text could be extracted (a scanned PDF needs OCR first)")
+        manifest.mark_pending(source)
+        write_chunks(self.store, self.collection, self.embedder, source, digest, chunks, self.cfg.ingest.batch_size)
+        manifest.mark_done(source, digest, len(chunks))
+        return ("updated" if record is not None and record.status == "done" else "added"), len(chunks)
+
+
+def _in_scope(records: dict, folder: Path) -> list[str]:
+    root = os.path.abspath(folder)
+    if os.path.isfile(root):
+        return [root] if root in records else []
+    prefix = root.rstrip(os.sep) + os.sep
+    return [path for path in records if path.startswith(prefix)]
+
+
+def write_chunks(store: ChunkStore, collection: str, embedder: Embedder, source: str, digest: str,
+                 chunks: list[Chunk], batch_size: int, on_batch: Callable[[int], None] = lambda n: None) -> None:
+    """Replace a source's chunks in the store: delete the old ones, embed and upsert the new."""
+    store.delete_source(collection, source)
+    for i in range(0, len(chunks), batch_size):
+        batch = chunks[i:i + batch_size]
+        vectors = embedder.embed_passages([c.index_text for c in batch])  # (batch, dim)
+        store.upsert(
+            collection, [chunk_id(source, digest, c.index) for c in batch], vectors,
+            [c.text for c in batch], [chunk_metadata(source, digest, c) for c in batch],
+        )
+        on_batch(len(batch))
+
+
+def rebuild_bm25(cfg: BilgeConfig, store: ChunkStore, collection: str) -> Bm25Index:
+    """Rebuild and save the BM25 index from every chunk in the store."""
+    from retrievers.chunking import index_text
+
+    ids, texts = [], []
+    if store.exists(collection):
+        for hit in store.iter_all(collection):
+            ids.append(hit.chunk_id)
+            texts.append(index_text(hit.text, hit.metadata.get("title", ""), hit.metadata.get("section", "")))
+    index = Bm25Index.build(cfg.bm25, ids, texts)
+    index.save(collection_dir(cfg, collection) / "bm25")
+    return index

@@ -1,0 +1,109 @@
+"""Turkish text rules: casefolding, sentence boundaries, and the BM25 analyzer.
+
+Python's `str.lower()` is wrong for Turkish: "İ".lower() gives "i̇" (i + combining dot) and
+"I".lower() gives "i" where Turkish wants "ı". Every comparison in Bilge goes through
+`turkish_casefold` instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Callable, Iterator, Literal
+
+_UPPER_TO_LOWER = str.maketrans({"I": "ı", "İ": "i"})
+
+# Abbreviations after which a period does not end a sentence (lower-cased, without the dot).
+ABBREVIATIONS = frozenset(
+    """dr prof doç yrd av sn st no nr tel vb vs bkz örn krş yy mö ms bl md s sf ss mg ml kg gr mm cm km
+    ör gen alb yzb ltd şti a.ş müh uzm hz""".split()
+)
+
+STOPWORDS = frozenset(
+    """acaba ama ancak artık aslında az bana bazı belki ben beni benim bile bir biraz birçok biri birkaç
+    birşey biz bize bizi bizim bu buna bunda bundan bunlar bunları bunların bunu bunun burada böyle
+    çok çünkü da daha dahi de defa diğer diye en gibi göre hem hep hepsi her hiç için ile ise
+    işte kadar ki kim kimi kimse mi mı mu mü nasıl ne neden nerde nerede nereye niçin niye o olan
+    olarak oldu olduğu olduğunu olmak olması olur on ona ondan onlar onları onların onu onun
+    sadece sanki siz size sizi sizin şey şeyi şu şuna şunda şundan şunu tüm ve veya ya yani""".split()
+)
+"""A short Turkish stop list: function words and question particles, none of them content."""
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)]*(?=\s)|\n+")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def turkish_casefold(text: str) -> str:
+    """Lower-case with Turkish rules (I→ı, İ→i), NFC-normalised, accents kept."""
+    text = unicodedata.normalize("NFC", text)
+    return text.translate(_UPPER_TO_LOWER).lower()
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence in text[start:end], whitespace trimmed.
+
+    A period ends a sentence only when the next word starts with a capital, a digit or a quote,
+    and the word before it is not a known abbreviation or a lone letter ("Dr. Ayşe", "vb. gibi").
+    Line breaks always end a sentence (list items, headings inside a block).
+    """
+    end = len(text) if end is None else end
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if not match.group().startswith("\n") and not _ends_sentence(text, match.start(), match.end(), end):
+            continue
+        yield from _trimmed(text, cursor, match.end())
+        cursor = match.end()
+    yield from _trimmed(text, cursor, end)
+
+
+def _ends_sentence(text: str, mark: int, after: int, end: int) -> bool:
+    following = text[after:end].lstrip()
+    if not following:
+        return True
+    if not (following[0].isupper() or following[0].isdigit() or following[0] in "\"'“‘«(-•"):
+        return False
+    if text[mark] != ".":
+        return True
+    word = re.search(r"[\w.]+$", text[max(0, mark - 12):mark])
+    if word is None:
+        return True
+    token = turkish_casefold(word.group())
+    return not (token in ABBREVIATIONS or len(token) == 1 or token.replace(".", "").isdigit())
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+Stemmer = Literal["prefix", "snowball", "none"]
+
+
+@lru_cache(maxsize=8)
+def make_stemmer(kind: Stemmer, prefix_length: int = 5) -> Callable[[str], str]:
+    """A word → stem function. `prefix` keeps the first N letters (strong for an agglutinative
+    language with a short list of suffixes); `snowball` is the Snowball Turkish stemmer."""
+    if kind == "none":
+        return lambda word: word
+    if kind == "prefix":
+        return lambda word: word[:prefix_length]
+    import Stemmer as pystemmer  # PyStemmer, imported only when chosen
+
+    stemmer = pystemmer.Stemmer("turkish")
+    return stemmer.stemWord
+
+
+def analyze(text: str, stemmer: Callable[[str], str]) -> list[str]:
+    """BM25 terms: Turkish casefold, split words (also at apostrophes: "İstanbul'da" → istanbul,
+    da), drop stop words and lone suffixes, stem."""
+    terms = []
+    for word in _TOKEN.findall(turkish_casefold(text)):
+        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        terms.append(stemmer(word))
+    return terms

@@ -1,0 +1,50 @@
+from retrievers.textrepair import decode_text, looks_binary, repair_text
+from retrievers.turkish import analyze, make_stemmer, sentence_spans, turkish_casefold
+
+
+def test_turkish_casefolding():
+    assert turkish_casefold("İSTANBUL") == "istanbul"
+    assert turkish_casefold("IŞIK") == "ışık"
+    assert turkish_casefold("İstanbul") == turkish_casefold("istanbul")
+    assert turkish_casefold("IŞIK") != turkish_casefold("işik")
+    assert turkish_casefold("ÇĞÖÜ") == "çğöü"
+
+
+def test_casefold_normalises_decomposed_input():
+    decomposed = "s\u0327urup"  # s + combining cedilla
+    assert turkish_casefold(decomposed) == "şurup"
+
+
+def test_analyzer_splits_apostrophes_drops_stopwords_and_stems():
+    stem = make_stemmer("prefix", 5)
+    assert analyze("İstanbul'da IŞIK ve güneş", stem) == ["istan", "ışık", "güneş"]
+    assert analyze("Ankara'nın", make_stemmer("none")) == ["ankara", "nın"]
+
+
+def test_snowball_stemmer_merges_inflections():
+    stem = make_stemmer("snowball")
+    assert analyze("kitaplar", stem) == analyze("kitapların", stem)
+
+
+def test_sentence_boundaries_respect_abbreviations_and_ordinals():
+    text = "Dr. Ayşe geldi. Günde 2 kez alınır. 3. gün doz artar. Yan etkiler vb. görülebilir! Neden?\nBaş ağrısı"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Dr. Ayşe geldi.", "Günde 2 kez alınır.", "3. gün doz artar.", "Yan etkiler vb. görülebilir!", "Neden?",
+        "Baş ağrısı",
+    ]
+
+
+def test_mojibake_is_repaired():
+    assert repair_text("Ä°laÃ§ ÅŸurubu Ä±lÄ±k suyla") == "İlaç şurubu ılık suyla"
+
+
+def test_cp1254_and_bom_files_decode():
+    text = "Işık, ığdır, şeker, İzmir"
+    assert decode_text(text.encode("cp1254")) == text
+    assert decode_text(b"\xef\xbb\xbf" + text.encode()) == text
+    assert decode_text(text.encode("utf-16")) == text
+
+
+def test_binary_detection():
+    assert looks_binary(b"\x00\x01\x02PK\x03\x04" * 100)
+    assert not looks_binary("Düz metin\n".encode())
