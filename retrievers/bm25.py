@@ -1,0 +1,93 @@
+"""BM25 over a collection's chunks with the Turkish analyzer, persisted beside the collection.
+
+bm25s does the scoring; its defaults are wrong for Turkish (`str.lower`, English stop words),
+so the analyzer in `retrievers.turkish` tokenizes and bm25s only sees finished terms. The saved
+directory carries a format version and the analyzer settings; a mismatch means "rebuild".
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from bilge.config import Bm25Config
+from retrievers.turkish import analyze, make_stemmer
+
+FORMAT_VERSION = 1
+
+
+class Bm25Index:
+    def __init__(self, cfg: Bm25Config, ids: list[str], retriever=None) -> None:
+        self.cfg = cfg
+        self.ids = ids
+        self._retriever = retriever
+        self._stem = make_stemmer(cfg.stemmer, cfg.prefix_length)
+
+    @classmethod
+    def build(cls, cfg: Bm25Config, ids: list[str], texts: list[str]) -> "Bm25Index":
+        import bm25s
+
+        index = cls(cfg, list(ids))
+        if ids:
+            index._retriever = bm25s.BM25(k1=cfg.k1, b=cfg.b)
+            index._retriever.index([index.terms(t) or ["∅"] for t in texts], show_progress=False)
+        return index
+
+    def terms(self, text: str) -> list[str]:
+        return analyze(text, self._stem)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) for the best k chunks with a positive score."""
+        terms = self.terms(query)
+        if self._retriever is None or not terms:
+            return []
+        k = min(k, len(self.ids))
+        docs, scores = self._retriever.retrieve([terms], k=k, show_progress=False)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    def scores_of(self, query: str, ids: list[str]) -> dict[str, float]:
+        """BM25 scores of given chunks, so a dense-only hit still shows its lexical score."""
+        terms = self.terms(query)
+        if self._retriever is None or not terms:
+            return {i: 0.0 for i in ids}
+        positions = {chunk_id: n for n, chunk_id in enumerate(self.ids)}
+        all_scores = np.asarray(self._retriever.get_scores(terms))  # (n_chunks,)
+        return {i: float(all_scores[positions[i]]) if i in positions else 0.0 for i in ids}
+
+    def save(self, directory: Path) -> None:
+        """Write to a sibling temp folder, then swap it in, so a reader never sees half an index."""
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._retriever is not None:
+            self._retriever.save(str(tmp / "bm25s"))
+        params = {"version": FORMAT_VERSION, "analyzer": self.cfg.model_dump(), "count": len(self.ids)}
+        (tmp / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+        (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            directory.rename(old)
+        tmp.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path, cfg: Bm25Config) -> "Bm25Index | None":
+        """The saved index, or None when it is missing or was built with other settings."""
+        try:
+            params = json.loads((directory / "params.json").read_text(encoding="utf-8"))
+            ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if params.get("version") != FORMAT_VERSION or params.get("analyzer") != cfg.model_dump():
+            return None
+        retriever = None
+        if ids:
+            import bm25s
+
+            retriever = bm25s.BM25.load(str(directory / "bm25s"))
+        return cls(cfg, ids, retriever)
+

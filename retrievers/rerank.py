@@ -1,0 +1,49 @@
+"""Second stage: a cross-encoder re-scores the fused candidates.
+
+Kept apart from first-stage retrieval so each stage's score stays visible. The model is any
+sentence-transformers CrossEncoder directory; the trained Turkish one drops in by config.
+"""
+
+from __future__ import annotations
+
+from bilge.config import BilgeConfig
+from bilge.errors import ModelError
+from retrievers.store import Hit
+
+
+class CrossEncoderReranker:
+    def __init__(self, path: str, batch_size: int = 32, max_length: int = 384) -> None:
+        from sentence_transformers import CrossEncoder
+
+        try:
+            self._model = CrossEncoder(path, device="cpu", local_files_only=True, max_length=max_length)
+        except Exception as exc:  # many loader errors; all mean the same thing to a user
+            raise ModelError(
+                f"reranker model '{path}' cannot be loaded ({type(exc).__name__}: {exc}); "
+                "set reranker.model to a cross-encoder directory"
+            ) from None
+        self.name = f"cross-encoder:{path}"
+        self._batch_size = batch_size
+
+    def score(self, query: str, passages: list[str]) -> list[float]:
+        if not passages:
+            return []
+        scores = self._model.predict([(query, p) for p in passages], batch_size=self._batch_size,
+                                     show_progress_bar=False, convert_to_numpy=True)
+        return [float(s) for s in scores]
+
+    def rerank(self, query: str, hits: list[Hit], text_of=lambda hit: hit.text) -> list[Hit]:
+        """The hits sorted by cross-encoder score (stored in `scores["rerank"]`)."""
+        for hit, score in zip(hits, self.score(query, [text_of(h) for h in hits])):
+            hit.scores["rerank"] = score
+        return sorted(hits, key=lambda h: h.scores["rerank"], reverse=True)
+
+
+def load_reranker(cfg: BilgeConfig) -> CrossEncoderReranker:
+    path = cfg.resolve(cfg.reranker.model)
+    if not path.is_dir():
+        raise ModelError(
+            f"reranker model '{path}' does not exist; run `make models` (or `bilge train reranker`), "
+            "or search with --mode hybrid"
+        )
+    return CrossEncoderReranker(str(path), cfg.reranker.batch_size, cfg.reranker.max_seq_length)

@@ -1,0 +1,112 @@
+"""The search pipeline over one collection: BM25, dense, hybrid (RRF) and reranked.
+
+Every returned hit carries every first-stage score (dense cosine and BM25, even when only one
+retriever found it), the fused score in hybrid modes, and the cross-encoder score in rerank
+mode, so a person can see why a passage came first.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+import numpy as np
+
+from bilge.config import BilgeConfig
+from bilge.errors import IndexMissingError, InputError
+from bilge.paths import collection_dir
+from retrievers.bm25 import Bm25Index
+from retrievers.chunking import index_text
+from retrievers.embeddings import Embedder, load_embedder
+from retrievers.fusion import reciprocal_rank_fusion
+from retrievers.rerank import CrossEncoderReranker, load_reranker
+from retrievers.store import ChunkStore, Hit
+
+Mode = Literal["bm25", "dense", "hybrid", "rerank"]
+MODES: tuple[str, ...] = get_args(Mode)
+
+
+def hit_index_text(hit: Hit) -> str:
+    return index_text(hit.text, hit.metadata.get("title", ""), hit.metadata.get("section", ""))
+
+
+class Searcher:
+    """Search one collection. Models load on first use, so BM25-only work never loads torch models."""
+
+    def __init__(self, cfg: BilgeConfig, collection: str, *, store: ChunkStore | None = None,
+                 embedder: Embedder | None = None, reranker: CrossEncoderReranker | None = None) -> None:
+        self.cfg, self.collection = cfg, collection
+        self.store = store or ChunkStore(cfg)
+        if not self.store.exists(collection) or self.store.count(collection) == 0:
+            raise IndexMissingError(
+                f"no index for collection '{collection}': run `bilge ingest DIR --collection {collection}` first"
+            )
+        self._embedder, self._reranker = embedder, reranker
+        self._bm25: Bm25Index | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.cfg)
+        return self._embedder
+
+    @property
+    def reranker(self) -> CrossEncoderReranker:
+        if self._reranker is None:
+            self._reranker = load_reranker(self.cfg)
+        return self._reranker
+
+    @property
+    def bm25(self) -> Bm25Index:
+        if self._bm25 is None:
+            folder = collection_dir(self.cfg, self.collection) / "bm25"
+            self._bm25 = Bm25Index.load(folder, self.cfg.bm25)
+            if self._bm25 is None:  # settings changed or never built: rebuild from the store
+                from retrievers.ingest import rebuild_bm25
+
+                self._bm25 = rebuild_bm25(self.cfg, self.store, self.collection)
+        return self._bm25
+
+    def search(self, query: str, mode: str | None = None, k: int | None = None, *, explain: bool = True) -> list[Hit]:
+        """The top k hits. `explain=False` skips filling in the scores of stages the mode did not
+        run (and, in bm25 mode, embedding the query), which is what latency measurements want."""
+        mode = mode or self.cfg.retrieval.mode
+        k = k or self.cfg.retrieval.k
+        if mode not in MODES:
+            raise InputError(f"unknown search mode '{mode}'; choose one of {', '.join(MODES)}")
+        if not query.strip():
+            raise InputError("empty query; type a question")
+        fetch = max(self.cfg.retrieval.fetch_k, k)
+        vector = self.embedder.embed_queries([query])[0] if explain or mode != "bm25" else None  # (dim,)
+        if mode == "dense":
+            hits = self.store.query(self.collection, vector, fetch)[:k]
+        elif mode == "bm25":
+            hits = self._by_ids([i for i, _ in self.bm25.search(query, fetch)][:k])
+        else:
+            dense = self.store.query(self.collection, vector, fetch)
+            lexical = self.bm25.search(query, fetch)
+            fused = reciprocal_rank_fusion([[h.chunk_id for h in dense], [i for i, _ in lexical]],
+                                           self.cfg.retrieval.rrf_k)
+            depth = max(k, self.cfg.retrieval.rerank_top_n) if mode == "rerank" else k
+            fused_scores = dict(fused)
+            hits = self._by_ids([i for i, _ in fused[:depth]])
+            for hit in hits:
+                hit.scores["fused"] = fused_scores[hit.chunk_id]
+            if mode == "rerank":
+                hits = self.reranker.rerank(query, hits, text_of=hit_index_text)
+            hits = hits[:k]
+        if explain:
+            self._fill_first_stage_scores(query, vector, hits)
+        return hits
+
+    def _by_ids(self, ids: list[str]) -> list[Hit]:
+        found = {hit.chunk_id: hit for hit in self.store.get(self.collection, ids)} if ids else {}
+        return [found[i] for i in ids if i in found]
+
+    def _fill_first_stage_scores(self, query: str, vector: np.ndarray, hits: list[Hit]) -> None:
+        missing_dense = [h.chunk_id for h in hits if "dense" not in h.scores]
+        vectors = self.store.embeddings(self.collection, missing_dense) if missing_dense else {}
+        lexical = self.bm25.scores_of(query, [h.chunk_id for h in hits])
+        for hit in hits:
+            if "dense" not in hit.scores:
+                hit.scores["dense"] = float(np.dot(vectors[hit.chunk_id], vector))
+            hit.scores["bm25"] = lexical.get(hit.chunk_id, 0.0)
