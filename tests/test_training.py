@@ -1,0 +1,51 @@
+"""Tiny versions of the trainers on a handful of real pairs (skipped without ../shared/data)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from training.common import Recipe
+
+
+@pytest.fixture
+def recipe(tmp_path, tiny_model_dir):
+    return Recipe(output=tmp_path / "out", base=tiny_model_dir, max_steps=6, batch_size=8, eval_steps=3,
+                  patience=2, dev_questions=40, learning_rate=5e-4)
+
+
+def test_embedder_smoke_run_keeps_the_best_checkpoint(recipe, shared_data):
+    from sentence_transformers import SentenceTransformer
+
+    from training.embedder import train_embedder
+
+    result = train_embedder(recipe, shared_data, "bilge train embedder (test)")
+    card = json.loads((recipe.output / "metrics.json").read_text(encoding="utf-8"))
+    assert card["dev_metrics"] == result["metrics"]
+    assert set(result["metrics"]) >= {"dev_mrr@10", "dev_recall@1"}
+    state = json.loads(sorted((recipe.output / "checkpoints").glob("checkpoint-*/trainer_state.json"))[-1].read_text())
+    best = max(e["eval_dev_mrr@10"] for e in state["log_history"] if "eval_dev_mrr@10" in e)
+    assert state["best_metric"] == pytest.approx(best)
+    assert result["metrics"]["dev_mrr@10"] == pytest.approx(best, abs=1e-6)  # the saved model is the best one
+    assert list(recipe.output.glob("weights.pack-*.safetensors"))  # ready to commit under models/
+    reloaded = SentenceTransformer(str(recipe.output), device="cpu")
+    assert reloaded.encode(["soru"]).shape == (1, 32)
+
+
+def test_output_with_a_model_and_no_checkpoint_is_refused(recipe):
+    from bilge.errors import InputError
+    from training.common import last_checkpoint
+
+    recipe.output.mkdir(parents=True)
+    (recipe.output / "model.safetensors").write_bytes(b"x")
+    with pytest.raises(InputError, match="already holds a model"):
+        last_checkpoint(recipe)
+
+
+def test_reranker_smoke_run(recipe, shared_data):
+    from training.reranker import train_reranker
+
+    result = train_reranker(recipe, shared_data, "bilge train reranker (test)", layers=1)
+    assert "dev_mrr@10" in result["metrics"]
+    assert (recipe.output / "README.md").read_text(encoding="utf-8").startswith("# Bilge Turkish cross-encoder")

@@ -1,0 +1,107 @@
+"""Compact model weights for shipping: int8 matrices, fp16 vectors, and nothing the base already has.
+
+A trained model differs from the base only in its encoder layers and head (the word embeddings
+stay frozen during training), so a pack holds those: every float matrix of at least 64k values
+as int8 with one fp32 scale per row (absmax; error ≤ scale/2 per weight), the rest as fp16.
+`unpack` puts the pack back on top of the base's weights and writes a complete model folder:
+this is how `make models` rebuilds what `models/` ships in a few seconds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+PACK_GLOB = "weights.pack-*.safetensors"
+WEIGHTS_NAME = "model.safetensors"
+QUANTIZE_MIN = 65536
+SHARD_BYTES = 12 * 1024 * 1024  # keeps every committed file well under 20 MB
+
+
+def weights_file(folder: Path) -> Path:
+    """The transformers weights of a sentence-transformers / cross-encoder / HF folder."""
+    for candidate in (folder / WEIGHTS_NAME, folder / "encoder" / WEIGHTS_NAME):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{folder}: no {WEIGHTS_NAME}")
+
+
+def pack(model_dir: Path, out_dir: Path, *, skip: tuple[str, ...] = ("word_embeddings",)) -> int:
+    """Write the pack as shards `weights.pack-N.safetensors` in `out_dir`; returns the total bytes."""
+    from safetensors.numpy import load_file, save_file
+
+    tensors = {}
+    for name, value in load_file(str(weights_file(model_dir))).items():
+        if any(part in name for part in skip) or not np.issubdtype(value.dtype, np.floating):
+            continue
+        if value.ndim == 2 and value.size >= QUANTIZE_MIN:
+            scale = np.maximum(np.abs(value).max(axis=1, keepdims=True), 1e-12) / 127.0  # (rows, 1)
+            tensors[f"{name}.q8"] = np.clip(np.round(value / scale), -127, 127).astype(np.int8)
+            tensors[f"{name}.scale"] = scale.astype(np.float32)
+        else:
+            tensors[f"{name}.f16"] = value.astype(np.float16)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob(PACK_GLOB):
+        old.unlink()
+    shards: list[dict] = [{}]
+    for name, value in tensors.items():
+        if shards[-1] and sum(v.nbytes for v in shards[-1].values()) + value.nbytes > SHARD_BYTES:
+            shards.append({})
+        shards[-1][name] = value
+    for number, shard in enumerate(shards):
+        save_file(shard, str(out_dir / f"weights.pack-{number}.safetensors"))
+    return sum(p.stat().st_size for p in out_dir.glob(PACK_GLOB))
+
+
+def unpacked(pack_dir: Path) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    raw = {k: v for shard in sorted(pack_dir.glob(PACK_GLOB)) for k, v in load_file(str(shard)).items()}
+    if not raw:
+        raise FileNotFoundError(f"{pack_dir}: no {PACK_GLOB}")
+    out = {}
+    for key, value in raw.items():
+        if key.endswith(".q8"):
+            name = key[: -len(".q8")]
+            out[name] = value.astype(np.float32) * raw[f"{name}.scale"]
+        elif key.endswith(".f16"):
+            out[key[: -len(".f16")]] = value.astype(np.float32)
+    return out
+
+
+def unpack(pack_dir: Path, base_weights: Path, out_weights: Path, *, rename: dict[str, str] | None = None) -> None:
+    """Base weights overlaid with the pack, written as a plain safetensors file.
+
+    `rename` maps a prefix of the base's names to the pack's (a cross-encoder stores the encoder
+    under `bert.` where the bi-encoder has none); base tensors the pack's model has no place for
+    (layers a shallower model dropped) are left out."""
+    from safetensors.numpy import load_file, save_file
+
+    overlay = unpacked(pack_dir)
+    merged = dict(overlay)
+    for name, value in load_file(str(base_weights)).items():
+        for old, new in (rename or {}).items():
+            if name.startswith(old):
+                name = new + name[len(old):]
+        layer = name.split("encoder.layer.")[1].split(".")[0] if "encoder.layer." in name else None
+        has_layer = layer is None or any(f"encoder.layer.{layer}." in key for key in overlay)
+        if name not in merged and has_layer:
+            merged[name] = value
+    out_weights.parent.mkdir(parents=True, exist_ok=True)
+    save_file({k: np.ascontiguousarray(v) for k, v in merged.items()}, str(out_weights))
+
+
+def rebuild_shipped(models_dir: Path, base_dir: Path) -> list[Path]:
+    """Write `model.safetensors` in every shipped model folder from its packs and the base.
+
+    Skips folders whose weights are newer than their packs, so `make models` is cheap to repeat."""
+    built = []
+    for folder in sorted(p for p in models_dir.iterdir() if p.is_dir() and any(p.glob(PACK_GLOB))):
+        target = folder / WEIGHTS_NAME
+        newest_pack = max(p.stat().st_mtime for p in folder.glob(PACK_GLOB))
+        if target.exists() and target.stat().st_mtime >= newest_pack:
+            continue
+        unpack(folder, weights_file(base_dir), target)
+        built.append(folder)
+    return built

@@ -1,0 +1,35 @@
+"""Named encoder sizes for models trained from scratch (and the targets of growth)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EncoderSize:
+    layers: int
+    hidden: int
+    heads: int
+
+    @property
+    def intermediate(self) -> int:
+        return 4 * self.hidden
+
+
+SIZES = {
+    "nano": EncoderSize(layers=2, hidden=32, heads=2),  # for tests: trains in seconds
+    "tiny": EncoderSize(layers=2, hidden=128, heads=2),
+    "mini": EncoderSize(layers=4, hidden=256, heads=4),
+    "small": EncoderSize(layers=4, hidden=512, heads=8),
+}
+
+
+def bert_config(size: str, vocab_size: int, max_positions: int = 512):
+    from transformers import BertConfig
+
+    spec = SIZES[size]
+    return BertConfig(
+        vocab_size=vocab_size, hidden_size=spec.hidden, num_hidden_layers=spec.layers,
+        num_attention_heads=spec.heads, intermediate_size=spec.intermediate,
+        max_position_embeddings=max_positions, pad_token_id=0,
+    )
