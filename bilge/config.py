@@ -104,8 +104,25 @@ class AnswerConfig(Section):
         "extractive", description="`extractive` works offline; the others call a chat-model server."
     )
     model: str = Field("", description="Chat model name on the server (LLM backends).")
-    base_url: str = Field("", description="Server URL, e.g. http://127.0.0.1:11434 for Ollama.")
+    base_url: str = Field(
+        "", description="OpenAI-compatible server URL; empty = the backend's usual local address "
+        "(Ollama http://127.0.0.1:11434/v1, llama.cpp http://127.0.0.1:8080/v1, OpenAI's API)."
+    )
+    api_key_env: str = Field(
+        "OPENAI_API_KEY", description="Environment variable holding the API key (local servers need none)."
+    )
+    tool_calling: bool = Field(
+        True, description="Let the chat model call the search tools; false = Bilge searches, the model only writes."
+    )
     timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for the server.")
+    reader: str = Field(
+        "models/reader", description="Extractive reader directory; when missing, the best sentence is the answer."
+    )
+    min_score: float = Field(
+        0.5, ge=0, le=1, description="Cross-encoder score (0–1) below which evidence is weak: rewrite, then abstain."
+    )
+    max_rewrites: int = Field(2, ge=0, le=5, description="Query rewrites tried when the evidence is weak.")
+    passages: int = Field(3, ge=1, le=20, description="Top passages the reader reads and the answer cites.")
 
 
 class BilgeConfig(Section):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from retrievers.loaders import Block
-from retrievers.turkish import sentence_spans
+from retrievers.turkish import sentence_case, sentence_spans
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -35,7 +35,7 @@ class Chunk:
 
 def index_text(text: str, title: str, section: str) -> str:
     """The one definition of searchable text, shared by ingest and the BM25 rebuild."""
-    context = " — ".join(part for part in dict.fromkeys((title, section)) if part)
+    context = " — ".join(sentence_case(part) for part in dict.fromkeys((title, section)) if part)
     return f"{context}\n{text}" if context else text
 
 

@@ -18,7 +18,8 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from bilge.config import BilgeConfig
 from bilge.paths import cache_dir
@@ -41,6 +42,7 @@ class EvalSet:
 
     documents: dict[str, tuple[str, list[Chunk]]] = field(default_factory=dict)  # source → (digest, chunks)
     questions: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, list[str]] = field(default_factory=dict)  # gold answer texts per question
     qrels: dict[str, dict[str, int]] = field(default_factory=dict)
     uncovered: int = 0  # questions whose answer no single chunk covers (cut by a chunk boundary)
 
@@ -66,6 +68,7 @@ def documents_set(articles: list[Article], chunk_size: int, overlap: int) -> Eva
                     if ans.start >= 0 and c.start <= offset + ans.start and offset + ans.start + len(ans.text) <= c.end
                 }
                 evalset.questions[qid] = qa.question
+                evalset.answers[qid] = [ans.text for ans in qa.answers]
                 if relevant:
                     evalset.qrels[qid] = relevant
                 else:
@@ -84,6 +87,7 @@ def paragraphs_set(articles: list[Article]) -> EvalSet:
             for qa in paragraph.qas:
                 qid = f"q{len(evalset.questions)}"
                 evalset.questions[qid] = qa.question
+                evalset.answers[qid] = [ans.text for ans in qa.answers]
                 evalset.qrels[qid] = {chunk_id(source, digest, 0): 1}
     return evalset
 
@@ -92,10 +96,11 @@ ProgressFn = Callable[[str, int, int], None]
 """(stage, done, total)"""
 
 
-def evaluate_retrieval(cfg: BilgeConfig, evalset: EvalSet, modes: list[str], *, embedder: Embedder,
-                       reranker: CrossEncoderReranker | None = None,
-                       progress: ProgressFn = lambda stage, done, total: None) -> dict[str, dict[str, float]]:
-    """Index `evalset` in a throw-away store and measure each mode; returns {mode: metrics}."""
+@contextmanager
+def temporary_store(cfg: BilgeConfig, evalset: EvalSet, embedder: Embedder,
+                    progress: ProgressFn = lambda stage, done, total: None) -> Iterator[tuple[BilgeConfig, ChunkStore]]:
+    """`evalset` indexed in a throw-away embedded store under the cache (removed afterwards):
+    the config pointing at it and the store. The user's collections are never touched."""
     home = cache_dir(cfg) / f"eval-{uuid.uuid4().hex[:12]}"
     eval_cfg = cfg.model_copy(update={"home": home, "store": cfg.store.model_copy(update={"mode": "embedded"})})
     try:
@@ -107,10 +112,18 @@ def evaluate_retrieval(cfg: BilgeConfig, evalset: EvalSet, modes: list[str], *, 
             done += len(chunks)
             progress("index", done, total)
         rebuild_bm25(eval_cfg, store, EVAL_COLLECTION)
-        searcher = Searcher(eval_cfg, EVAL_COLLECTION, store=store, embedder=embedder, reranker=reranker)
-        return {mode: _measure(searcher, evalset, mode, progress) for mode in modes}
+        yield eval_cfg, store
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def evaluate_retrieval(cfg: BilgeConfig, evalset: EvalSet, modes: list[str], *, embedder: Embedder,
+                       reranker: CrossEncoderReranker | None = None,
+                       progress: ProgressFn = lambda stage, done, total: None) -> dict[str, dict[str, float]]:
+    """Index `evalset` in a throw-away store and measure each mode; returns {mode: metrics}."""
+    with temporary_store(cfg, evalset, embedder, progress) as (eval_cfg, store):
+        searcher = Searcher(eval_cfg, EVAL_COLLECTION, store=store, embedder=embedder, reranker=reranker)
+        return {mode: _measure(searcher, evalset, mode, progress) for mode in modes}
 
 
 def _measure(searcher: Searcher, evalset: EvalSet, mode: str, progress: ProgressFn) -> dict[str, float]:

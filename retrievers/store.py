@@ -105,6 +105,27 @@ class ChunkStore:
         result = self.collection(name).get(ids=ids, include=["documents", "metadatas"])
         return [Hit(i, d, m or {}) for i, d, m in zip(result["ids"], result["documents"], result["metadatas"])]
 
+    def neighbours(self, name: str, source: str, first: int, last: int) -> list[Hit]:
+        """Chunks `first..last` (by chunk index) of one source, in document order."""
+        result = self.collection(name).get(
+            where={"$and": [{"source": source}, {"chunk_index": {"$gte": first}}, {"chunk_index": {"$lte": last}}]},
+            include=["documents", "metadatas"],
+        )
+        hits = [Hit(i, d, m or {}) for i, d, m in zip(result["ids"], result["documents"], result["metadatas"])]
+        return sorted(hits, key=lambda h: h.metadata.get("chunk_index", 0))
+
+    def sources(self, name: str, page: int = 5000) -> dict[str, int]:
+        """Each source file of a collection with its chunk count (metadata only, no text)."""
+        collection, counts, offset = self.collection(name), {}, 0
+        while True:
+            result = collection.get(include=["metadatas"], limit=page, offset=offset)
+            if not result["ids"]:
+                return dict(sorted(counts.items()))
+            for metadata in result["metadatas"]:
+                source = (metadata or {}).get("source", "")
+                counts[source] = counts.get(source, 0) + 1
+            offset += len(result["ids"])
+
     def embeddings(self, name: str, ids: list[str]) -> dict[str, np.ndarray]:
         result = self.collection(name).get(ids=ids, include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(result["ids"], result["embeddings"])}

@@ -40,6 +40,15 @@ def turkish_casefold(text: str) -> str:
     return text.translate(_UPPER_TO_LOWER).lower()
 
 
+def sentence_case(text: str) -> str:
+    """ALL-CAPS headings ("METFORMİN NEDİR?") in sentence case ("Metformin nedir?"), Turkish
+    rules; other text unchanged. Cased models read shouted words as rare pieces."""
+    if not text.isupper():
+        return text
+    lowered = turkish_casefold(text)
+    return lowered[:1].replace("i", "İ").upper() + lowered[1:]
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """(start, end) of each sentence in text[start:end], whitespace trimmed.
 

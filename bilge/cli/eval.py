@@ -1,56 +1,30 @@
-"""`bilge eval retrieval`: retrieval metrics per mode on a SQuAD file."""
+"""`bilge eval retrieval | answers`: retrieval metrics per mode and answer quality on a SQuAD file."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Callable, Iterator
 
 import typer
 
 from bilge.cli.common import JsonOption, friendly, print_json, state, stderr_console, stdout_console
 
-eval_app = typer.Typer(help="Measure retrieval (and, later, answers) on SQuAD-format files.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure retrieval and answers on SQuAD-format files.", no_args_is_help=True)
+SquadOption = Annotated[Path, typer.Option("--squad", help="SQuAD v1.1 JSON file.", dir_okay=False)]
+ParagraphsOption = Annotated[bool, typer.Option(
+    "--paragraphs", help="Each paragraph is one passage (MTEB-style) instead of chunked articles.")]
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
 
 
-@eval_app.command("retrieval")
-@friendly
-def retrieval(
-    ctx: typer.Context,
-    squad: Annotated[Path, typer.Option("--squad", help="SQuAD v1.1 JSON file.", dir_okay=False)],
-    mode: Annotated[str, typer.Option("--mode", help="all | bm25 | dense | hybrid | rerank")] = "all",
-    paragraphs: Annotated[bool, typer.Option(
-        "--paragraphs", help="Each paragraph is one passage (MTEB-style) instead of chunked articles.")] = False,
-    json_output: JsonOption = False,
-) -> None:
-    """Recall@1/5/10, MRR@10, nDCG@10 and latency per mode, in a temporary store.
-
-    Örnek: bilge eval retrieval --squad ../shared/data/tquad/dev.json --paragraphs
-    """
+@contextmanager
+def stage_progress(console) -> Iterator[Callable[[str, int, int], None]]:
+    """A bar per stage ("index", each mode, "answers"); yields the (stage, done, total) callback."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
-    from bilge.errors import InputError
-    from retrievers.embeddings import load_embedder
-    from retrievers.evaluation import documents_set, evaluate_retrieval, paragraphs_set
-    from retrievers.rerank import load_reranker
-    from retrievers.search import MODES
-    from retrievers.squad import load_squad
-
-    cfg = state(ctx).config
-    modes = list(MODES) if mode == "all" else [mode]
-    if any(m not in MODES for m in modes):
-        raise InputError(f"unknown mode '{mode}'; choose all or one of {', '.join(MODES)}")
-    articles = load_squad(squad)
-    evalset = paragraphs_set(articles) if paragraphs else documents_set(
-        articles, cfg.ingest.chunk_size, cfg.ingest.chunk_overlap)
-    console = stderr_console()
-    if evalset.uncovered:
-        console.print(f"{evalset.uncovered} questions skipped: their answer is cut by a chunk boundary")
-    reranker = load_reranker(cfg) if "rerank" in modes else None
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         tasks: dict[str, int] = {}
@@ -60,6 +34,49 @@ def retrieval(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
+        yield on_progress
+
+
+def eval_set(cfg, squad: Path, paragraphs: bool):
+    from retrievers.evaluation import documents_set, paragraphs_set
+    from retrievers.squad import load_squad
+
+    articles = load_squad(squad)
+    return paragraphs_set(articles) if paragraphs else documents_set(
+        articles, cfg.ingest.chunk_size, cfg.ingest.chunk_overlap)
+
+
+@eval_app.command("retrieval")
+@friendly
+def retrieval(
+    ctx: typer.Context,
+    squad: SquadOption,
+    mode: Annotated[str, typer.Option("--mode", help="all | bm25 | dense | hybrid | rerank")] = "all",
+    paragraphs: ParagraphsOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Recall@1/5/10, MRR@10, nDCG@10 and latency per mode, in a temporary store.
+
+    Örnek: bilge eval retrieval --squad ../shared/data/tquad/dev.json --paragraphs
+    """
+    from rich.table import Table
+
+    from bilge.errors import InputError
+    from retrievers.embeddings import load_embedder
+    from retrievers.evaluation import evaluate_retrieval
+    from retrievers.rerank import load_reranker
+    from retrievers.search import MODES
+
+    cfg = state(ctx).config
+    modes = list(MODES) if mode == "all" else [mode]
+    if any(m not in MODES for m in modes):
+        raise InputError(f"unknown mode '{mode}'; choose all or one of {', '.join(MODES)}")
+    evalset = eval_set(cfg, squad, paragraphs)
+    console = stderr_console()
+    if evalset.uncovered:
+        console.print(f"{evalset.uncovered} questions skipped: their answer is cut by a chunk boundary")
+    reranker = load_reranker(cfg) if "rerank" in modes else None
+    with stage_progress(console) as on_progress:
         results = evaluate_retrieval(cfg, evalset, modes, embedder=load_embedder(cfg), reranker=reranker,
                                      progress=on_progress)
     if json_output:
@@ -73,4 +90,39 @@ def retrieval(
         table.add_column(column, justify="right")
     for name, metrics in results.items():
         table.add_row(name, *(f"{metrics[c]:.3f}" if "latency" not in c else f"{metrics[c]:.1f}" for c in columns))
+    stdout_console().print(table)
+
+
+@eval_app.command("answers")
+@friendly
+def answers(
+    ctx: typer.Context,
+    squad: SquadOption,
+    paragraphs: ParagraphsOption = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Ask only the first N questions.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Exact match, token F1, share answered and selective accuracy of the assistant's answers.
+
+    Örnek: bilge eval answers --squad ../shared/data/tquad/dev.json --paragraphs --limit 200
+    """
+    from rich.table import Table
+
+    from assistant.evaluation import evaluate_answers
+    from retrievers.embeddings import load_embedder
+    from retrievers.rerank import load_reranker
+
+    cfg = state(ctx).config
+    evalset = eval_set(cfg, squad, paragraphs)
+    with stage_progress(stderr_console()) as on_progress:
+        metrics = evaluate_answers(cfg, evalset, embedder=load_embedder(cfg), reranker=load_reranker(cfg),
+                                   limit=limit, progress=on_progress)
+    if json_output:
+        print_json(metrics)
+        return
+    table = Table(title=f"{squad.name}: answers ({cfg.answer.backend}, {int(metrics['questions'])} questions)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in metrics.items():
+        table.add_row(name, f"{value:.1f}" if "latency" in name or name == "questions" else f"{value:.3f}")
     stdout_console().print(table)

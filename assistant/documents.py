@@ -1,0 +1,75 @@
+"""The three things the assistant can do with the documents: search, read around a hit, list.
+
+Both answer paths use these: the extractive graph calls them directly; the chat-model agent
+calls them as LangChain tools (`assistant.agent`). Passages are numbered per answer so that a
+marker [n] always points at the same chunk, whichever tool call found it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.events import Citation
+from retrievers.search import Searcher
+from retrievers.store import Hit
+
+
+def citation_of(hit: Hit, number: int) -> Citation:
+    meta = hit.metadata
+    score = hit.scores.get("rerank", hit.scores.get("fused", hit.scores.get("dense", 0.0)))
+    return Citation(
+        number=number, chunk_id=hit.chunk_id, source=str(meta.get("source", "")),
+        file_name=str(meta.get("file_name") or Path(str(meta.get("source", ""))).name),
+        page=meta.get("page"), section=str(meta.get("section", "")), start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)), text=hit.text, score=float(score), title=str(meta.get("title", "")),
+        scores=dict(hit.scores),
+    )
+
+
+@dataclass
+class Numbering:
+    """Citation numbers handed out in the order passages were first seen within one answer."""
+
+    by_chunk: dict[str, Citation] = field(default_factory=dict)
+
+    def cite(self, hit: Hit) -> tuple[Citation, bool]:
+        """The hit's citation and whether it is new to this answer."""
+        known = self.by_chunk.get(hit.chunk_id)
+        if known is not None:
+            return known, False
+        citation = citation_of(hit, len(self.by_chunk) + 1)
+        self.by_chunk[hit.chunk_id] = citation
+        return citation, True
+
+    def numbered(self, numbers: list[int]) -> list[Citation]:
+        wanted = set(numbers)
+        return [c for c in self.by_chunk.values() if c.number in wanted]
+
+
+class Documents:
+    """One collection seen through the search pipeline."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+
+    @property
+    def collection(self) -> str:
+        return self.searcher.collection
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """The rerank pipeline (hybrid first stage, cross-encoder second)."""
+        return self.searcher.search(query, "rerank", k)
+
+    def read_passage(self, chunk_id: str, window: int = 1) -> list[Hit]:
+        """The chunk and up to `window` chunks on each side of it, in document order."""
+        found = self.searcher.store.get(self.collection, [chunk_id])
+        if not found:
+            return []
+        meta = found[0].metadata
+        index = int(meta.get("chunk_index", 0))
+        return self.searcher.store.neighbours(self.collection, meta.get("source", ""),
+                                              max(0, index - window), index + window)
+
+    def list_sources(self) -> dict[str, int]:
+        return self.searcher.store.sources(self.collection)

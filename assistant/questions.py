@@ -1,0 +1,104 @@
+"""Turkish question handling without a language model: follow-up resolution and query rewrites.
+
+Why rules: the offline path has no generator, and Turkish questions are regular enough that a
+few lists go far. Question words and particles ("nedir", "kaç", "mı") carry no search signal;
+agglutinated words match better as stems ("etkileri" → "etki"); "ve" and commas join separate
+questions that retrieve better one at a time. A follow-up ("Peki yan etkileri neler?") names no
+topic, so the topic of the previous turn (the title of what it cited, else its content words) is
+carried over.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrievers.turkish import STOPWORDS, turkish_casefold
+
+QUESTION_WORDS = frozenset(
+    """ne neler nedir nelerdir neyi neyin neye nasıl nasıldır hangi hangisi hangileri kaç kaçtır kaçta
+    kim kimdir kimler nerede nereden nereye neresi neresidir nereli neden niçin niye mi mı mu mü midir mıdır mudur müdür
+    misiniz mısınız miyim mıyım musunuz müsünüz mıdır var mı yok gerekir gerekiyor olur olmalı
+    peki ya acaba""".split()
+)
+"""Words that ask rather than say what is asked about."""
+
+FOLLOW_UP_MARKERS = frozenset(
+    """peki ya bunun onun bunu onu bunlar onlar bunların onların bu o şunun şu aynı bundan ondan
+    bunda onda buna ona""".split()
+)
+"""Words that point back at an earlier turn."""
+
+_WORD = re.compile(r"\w+(?:'\w+)?", re.UNICODE)
+_PARTS = re.compile(r"\s*(?:,|;|\bve\b|\bile\b|\bayrıca\b)\s*", re.IGNORECASE)
+_QUESTION_JOINS = re.compile(r"\s*(?:;|\bve\b|\bayrıca\b)\s*", re.IGNORECASE)
+"""Joins between two questions; commas are left out: "Söyler misiniz, …" is one question."""
+STEM_LENGTH = 5
+
+
+def words(text: str) -> list[str]:
+    """Words in Turkish casefold, apostrophe suffixes cut ("Parol'ün" → "parol")."""
+    return [w.split("'")[0] for w in _WORD.findall(turkish_casefold(text.replace("’", "'")))]
+
+
+def content_words(text: str) -> list[str]:
+    """Words that say what is asked about: no question words, particles or stop words."""
+    return [w for w in words(text) if w not in QUESTION_WORDS and w not in STOPWORDS and len(w) > 1]
+
+
+def is_follow_up(question: str) -> bool:
+    """A question that leans on the previous turn: it starts or is built with a pointing word, or
+    it is too short to name a topic of its own."""
+    found = words(question)
+    return bool(found) and (found[0] in FOLLOW_UP_MARKERS or any(w in FOLLOW_UP_MARKERS for w in found)
+                            or len(content_words(question)) <= 1)
+
+
+def standalone_question(question: str, topic: str) -> str:
+    """The follow-up with the earlier topic put in front and its pointing words dropped."""
+    kept = [w for w in question.split() if turkish_casefold(w).strip(",.?!") not in FOLLOW_UP_MARKERS]
+    return f"{topic} {' '.join(kept)}".strip()
+
+
+def question_parts(question: str) -> list[str]:
+    """A question that asks two things ("ne zaman alınır ve nasıl saklanır?") as its parts,
+    each with the shared topic; a single question (also "baş ağrısı ve ateş için ne
+    kullanılır?", where only one part asks) comes back alone."""
+    parts = [p for p in _QUESTION_JOINS.split(question) if content_words(p)]
+    asking = [p for p in parts if any(w in QUESTION_WORDS for w in words(p))]
+    if len(parts) < 2 or len(asking) < len(parts):
+        return [question]
+    return _with_topic(parts)
+
+
+def _with_topic(parts: list[str]) -> list[str]:
+    topic = " ".join(content_words(parts[0])[:1])
+    return [p.strip() if len(content_words(p)) > 1 or not topic else f"{topic} {p.strip()}" for p in parts]
+
+
+def keywords_query(question: str) -> str:
+    """First rewrite: content words only, each followed by its stem when the stem differs."""
+    terms: list[str] = []
+    for word in content_words(question):
+        terms.append(word)
+        if len(word) > STEM_LENGTH + 1:
+            terms.append(word[:STEM_LENGTH])
+    return " ".join(dict.fromkeys(terms))
+
+
+def split_question(question: str) -> list[str]:
+    """Second rewrite: a question joined by "ve"/commas becomes its parts, each with the shared
+    topic (the content words of the first part) when a part has too few of its own."""
+    parts = [p for p in _PARTS.split(question) if content_words(p)]
+    return _with_topic(parts) if len(parts) > 1 else []
+
+
+def rewrites(question: str) -> list[list[str]]:
+    """The query sets tried in turn after the original question gave weak evidence."""
+    attempts: list[list[str]] = []
+    keywords = keywords_query(question)
+    if keywords and keywords != turkish_casefold(question):
+        attempts.append([keywords])
+    parts = split_question(question)
+    if parts:
+        attempts.append(parts)
+    return attempts

@@ -1,0 +1,121 @@
+"""Answer extraction: pick the answer span inside retrieved passages.
+
+Two readers behind one method, `read(question, passages) -> Span | None`:
+- `QaModelReader`: an extractive question-answering model (what `bilge train reader` writes),
+  scoring every start/end token pair inside the passage;
+- `SentenceReader`: the clearly named fallback when no reader model exists. The cross-encoder
+  scores each sentence of the passages against the question and the best sentence is the span.
+
+Either way the span is a character range of one of the given passages, so the supporting
+sentence and the citation offsets follow from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bilge.config import BilgeConfig
+from bilge.errors import ModelError
+from retrievers.rerank import CrossEncoderReranker
+from retrievers.turkish import sentence_spans
+
+
+@dataclass(frozen=True)
+class Span:
+    """An answer: `passages[passage][start:end]`, with the reader's confidence."""
+
+    passage: int
+    start: int
+    end: int
+    score: float
+
+
+class Reader(Protocol):
+    name: str
+
+    def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
+        """The best answer span in `passages`; `headings` (title — section per passage) give
+        readers that score sentences the context a sentence alone lacks."""
+
+
+class SentenceReader:
+    """The best-scoring sentence is the answer (used when no reader model is installed).
+
+    Each sentence is scored with its passage's heading in front: "Günde 8 tabletten fazla
+    almayınız." only answers a question about paracetamol under "Parasetamol — Nasıl kullanılır?".
+    """
+
+    def __init__(self, reranker: CrossEncoderReranker) -> None:
+        self._reranker = reranker
+        self.name = "sentence-reader (fallback: no reader model)"
+
+    def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
+        candidates = [(p, s, e) for p, text in enumerate(passages) for s, e in sentence_spans(text)]
+        if not candidates:
+            return None
+        headings = headings or [""] * len(passages)
+        texts = [f"{headings[p]}\n{passages[p][s:e]}".lstrip() for p, s, e in candidates]
+        scores = self._reranker.score(question, texts)
+        best = max(range(len(candidates)), key=scores.__getitem__)
+        passage, start, end = candidates[best]
+        return Span(passage, start, end, scores[best])
+
+
+class QaModelReader:
+    """An extractive QA model (start/end logits over passage tokens)."""
+
+    def __init__(self, path: str, max_length: int = 384, max_answer_tokens: int = 30) -> None:
+        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+        try:
+            self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            self._model = AutoModelForQuestionAnswering.from_pretrained(path, local_files_only=True).eval()
+        except Exception as exc:  # the loaders raise many kinds; all mean "not a reader directory"
+            raise ModelError(
+                f"reader model '{path}' cannot be loaded ({type(exc).__name__}: {exc}); "
+                "set answer.reader to a directory written by `bilge train reader`"
+            ) from None
+        self.name = f"qa-model:{path}"
+        self._max_length, self._max_answer = max_length, max_answer_tokens
+
+    def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
+        import torch
+
+        if not passages:
+            return None
+        encoded = self._tokenizer(
+            [question] * len(passages), passages, truncation="only_second", max_length=self._max_length,
+            stride=64, return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
+            return_tensors="pt",
+        )
+        offsets = encoded.pop("offset_mapping")
+        windows = encoded.pop("overflow_to_sample_mapping")
+        with torch.inference_mode():
+            output = self._model(**{k: v for k, v in encoded.items() if k in ("input_ids", "attention_mask")})
+        best: Span | None = None
+        for w in range(len(windows)):
+            context = [i for i, seq in enumerate(encoded.sequence_ids(w)) if seq == 1]
+            if not context:
+                continue
+            first, last = context[0], context[-1]
+            start_logits = output.start_logits[w, first:last + 1]
+            end_logits = output.end_logits[w, first:last + 1]
+            pair = start_logits[:, None] + end_logits[None, :]
+            allowed = torch.ones_like(pair, dtype=torch.bool).triu().tril(self._max_answer - 1)
+            pair = pair.masked_fill(~allowed, float("-inf"))
+            flat = int(pair.argmax())
+            s, e = divmod(flat, pair.shape[1])
+            score = float(pair[s, e])
+            if best is None or score > best.score:
+                start, end = int(offsets[w, first + s, 0]), int(offsets[w, first + e, 1])
+                best = Span(int(windows[w]), start, end, score)
+        return best
+
+
+def load_reader(cfg: BilgeConfig, reranker: CrossEncoderReranker) -> Reader:
+    """The reader model when `answer.reader` exists, else the sentence fallback."""
+    path = cfg.resolve(cfg.answer.reader) if cfg.answer.reader else None
+    if path is not None and (path / "config.json").is_file():
+        return QaModelReader(str(path))
+    return SentenceReader(reranker)
