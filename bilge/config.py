@@ -136,6 +136,10 @@ class BilgeConfig(Section):
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig, description="Search pipeline.")
     reranker: RerankerConfig = Field(default_factory=RerankerConfig, description="Cross-encoder reranking.")
     answer: AnswerConfig = Field(default_factory=AnswerConfig, description="How answers are written.")
+    keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Chat app key bindings by id, e.g. `\"app.help\" = \"f1\"` (ids are listed on the help screen).",
+    )
     base_dir: Path = Field(
         PROJECT_ROOT, exclude=True, description="Directory relative model paths are resolved against (set by the loader)."
     )
@@ -189,5 +193,5 @@ def config_markdown_table() -> str:
             for sub, subfield in annotation.model_fields.items():
                 rows.append(f"| `{name}.{sub}` | `{subfield.default!r}` | {subfield.description} |")
         else:
-            rows.append(f"| `{name}` | `{field.default!r}` | {field.description} |")
+            rows.append(f"| `{name}` | `{field.get_default(call_default_factory=True)!r}` | {field.description} |")
     return "\n".join(rows)

