@@ -10,42 +10,22 @@ cross-encoder (supported = score ≥ answer.min_score).
 
 from __future__ import annotations
 
-import re
-import string
 import time
-from collections import Counter
 from typing import Callable
 
 from assistant.documents import Documents
 from assistant.events import AnswerResult
 from assistant.service import Assistant
 from bilge.config import BilgeConfig
+from retrievers.answer_metrics import best_of
 from retrievers.embeddings import Embedder
 from retrievers.evaluation import EVAL_COLLECTION, EvalSet, temporary_store
 from retrievers.metrics import latency_summary
 from retrievers.rerank import CrossEncoderReranker
 from retrievers.search import Searcher
-from retrievers.turkish import sentence_spans, turkish_casefold
+from retrievers.turkish import sentence_spans
 
 CORRECT_F1 = 0.5
-_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation + '’‘“”«»…')}]")
-
-
-def normalize(text: str) -> list[str]:
-    return _PUNCTUATION.sub(" ", turkish_casefold(text)).split()
-
-
-def token_f1(prediction: str, gold: str) -> float:
-    predicted, expected = normalize(prediction), normalize(gold)
-    common = sum((Counter(predicted) & Counter(expected)).values())
-    if not common:
-        return 0.0
-    precision, recall = common / len(predicted), common / len(expected)
-    return 2 * precision * recall / (precision + recall)
-
-
-def exact_match(prediction: str, gold: str) -> float:
-    return float(normalize(prediction) == normalize(gold))
 
 
 def grounded_share(result: AnswerResult, reranker: CrossEncoderReranker, threshold: float) -> float:
@@ -73,10 +53,9 @@ def evaluate_answers(cfg: BilgeConfig, evalset: EvalSet, *, embedder: Embedder, 
             started = time.perf_counter()
             result = assistant.answer(evalset.questions[qid])
             seconds.append(time.perf_counter() - started)
-            golds = evalset.answers.get(qid) or [""]
             if not result.abstained:
-                best_f1 = max(token_f1(result.short, g) for g in golds)
-                em += max(exact_match(result.short, g) for g in golds)
+                best_em, best_f1 = best_of(result.short, evalset.answers.get(qid, []))
+                em += best_em
                 f1 += best_f1
                 answered += 1
                 correct += best_f1 >= CORRECT_F1

@@ -62,37 +62,51 @@ class SentenceReader:
         return Span(passage, start, end, scores[best])
 
 
+def clip_question(tokenizer, question: str, max_tokens: int) -> str:
+    """The question cut to `max_tokens` tokens, so the passage window keeps most of its room
+    (and the tokenizer's stride stays valid for any question a person types)."""
+    offsets = tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    return question if len(offsets) <= max_tokens else question[:offsets[max_tokens - 1][1]]
+
+
 class QaModelReader:
     """An extractive QA model (start/end logits over passage tokens)."""
 
-    def __init__(self, path: str, max_length: int = 384, max_answer_tokens: int = 30) -> None:
+    def __init__(self, model, tokenizer, name: str, max_length: int = 384, max_answer_tokens: int = 30) -> None:
+        self._model, self._tokenizer, self.name = model.eval(), tokenizer, name
+        self._max_length, self._max_answer = max_length, max_answer_tokens
+
+    @classmethod
+    def from_path(cls, path: str) -> QaModelReader:
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
         try:
-            self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            self._model = AutoModelForQuestionAnswering.from_pretrained(path, local_files_only=True).eval()
+            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            model = AutoModelForQuestionAnswering.from_pretrained(path, local_files_only=True)
         except Exception as exc:  # the loaders raise many kinds; all mean "not a reader directory"
             raise ModelError(
                 f"reader model '{path}' cannot be loaded ({type(exc).__name__}: {exc}); "
                 "set answer.reader to a directory written by `bilge train reader`"
             ) from None
-        self.name = f"qa-model:{path}"
-        self._max_length, self._max_answer = max_length, max_answer_tokens
+        return cls(model, tokenizer, f"qa-model:{path}")
 
     def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
         import torch
 
         if not passages:
             return None
+        max_length = min(self._max_length, self._tokenizer.model_max_length)
+        question = clip_question(self._tokenizer, question, max_length // 3)
         encoded = self._tokenizer(
-            [question] * len(passages), passages, truncation="only_second", max_length=self._max_length,
-            stride=64, return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
+            [question] * len(passages), passages, truncation="only_second", max_length=max_length,
+            stride=max_length // 4, return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
             return_tensors="pt",
         )
         offsets = encoded.pop("offset_mapping")
         windows = encoded.pop("overflow_to_sample_mapping")
+        inputs = {k: v.to(self._model.device) for k, v in encoded.items() if k in ("input_ids", "attention_mask")}
         with torch.inference_mode():
-            output = self._model(**{k: v for k, v in encoded.items() if k in ("input_ids", "attention_mask")})
+            output = self._model(**inputs)
         best: Span | None = None
         for w in range(len(windows)):
             context = [i for i, seq in enumerate(encoded.sequence_ids(w)) if seq == 1]
@@ -117,5 +131,5 @@ def load_reader(cfg: BilgeConfig, reranker: CrossEncoderReranker) -> Reader:
     """The reader model when `answer.reader` exists, else the sentence fallback."""
     path = cfg.resolve(cfg.answer.reader) if cfg.answer.reader else None
     if path is not None and (path / "config.json").is_file():
-        return QaModelReader(str(path))
+        return QaModelReader.from_path(str(path))
     return SentenceReader(reranker)

@@ -177,7 +177,7 @@ def test_backend_failures_become_one_error_event(make_cfg, model, url, expected)
 
 
 def test_answer_metrics_casefold_turkish():
-    from assistant.evaluation import exact_match, token_f1
+    from retrievers.answer_metrics import exact_match, token_f1
 
     assert exact_match("İSTANBUL'da", "istanbul da") == 1.0
     assert token_f1("Günde 8 tablet", "8 tablet") == pytest.approx(0.8)

@@ -49,3 +49,32 @@ def test_reranker_smoke_run(recipe, shared_data):
     result = train_reranker(recipe, shared_data, "bilge train reranker (test)", layers=1)
     assert "dev_mrr@10" in result["metrics"]
     assert (recipe.output / "README.md").read_text(encoding="utf-8").startswith("# Bilge Turkish cross-encoder")
+
+
+def test_reader_windows_point_at_the_answer_tokens(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    from training.reader import SpanExample, windows
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_model_dir))
+    context = "Parasetamol ağrı kesicidir. " * 12 + "Günde en fazla 8 tablet alınır. " + "Işıktan koruyunuz. " * 12
+    start = context.index("8 tablet")
+    example = SpanExample("Günde kaç tablet alınır?", context, start, ("8 tablet",))
+    features = windows(tokenizer, [example], max_length=64, stride=16)
+    found = [(s, e) for s, e in zip(features["start_positions"], features["end_positions"]) if s]
+    assert found and 0 in features["start_positions"]  # windows without the answer point at [CLS]
+    for w, (s, e) in enumerate(zip(features["start_positions"], features["end_positions"])):
+        if s:
+            assert tokenizer.decode(features["input_ids"][w][s:e + 1]).strip().replace(" ", "") == "8tablet"
+
+
+def test_reader_smoke_run(recipe, shared_data):
+    from retrievers.reader import QaModelReader
+    from training.reader import train_reader
+
+    result = train_reader(recipe, shared_data, "bilge train reader (test)", layers=1)
+    assert set(result["metrics"]) == {"dev_exact_match", "dev_f1"}
+    assert (recipe.output / "README.md").read_text(encoding="utf-8").startswith("# Bilge Turkish reader")
+    assert list(recipe.output.glob("weights.pack-*.safetensors"))
+    span = QaModelReader.from_path(str(recipe.output)).read("Başkent neresidir?", ["Türkiye'nin başkenti Ankara'dır."])
+    assert span is not None and 0 <= span.start <= span.end <= len("Türkiye'nin başkenti Ankara'dır.")

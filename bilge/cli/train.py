@@ -134,6 +134,27 @@ def reranker(
     print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
 
 
+@train_app.command("reader")
+@friendly
+def reader(
+    output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/reader"),
+    base_dir: BaseDir = Path("models/base"),
+    layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 6,
+    max_steps: Steps = 1500, batch_size: Batch = 32, learning_rate: Rate = 1e-4, eval_steps: Every = 250,
+    patience: Patience = 3, dev_questions: DevSize = 400, data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
+) -> None:
+    """Extractive QA reader (answer span), best by dev token F1 (exact match reported too).
+
+    Örnek: bilge train reader --base models/base -o models/reader --max-steps 1500
+    """
+    from training.reader import train_reader
+
+    _require_data(data)
+    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
+    result = train_reader(recipe, data, _command(), layers=layers)
+    print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
+
+
 @train_app.command("unpack")
 @friendly
 def unpack(
