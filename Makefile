@@ -39,8 +39,10 @@ test-slow: install
 	$(OFFLINE) $(BIN)/python -m pytest -q -m slow
 
 bench: install
+	$(BIN)/pip install -q -e '.[test,bench]'
 	$(OFFLINE) $(BIN)/python bench/ingest.py
 	$(OFFLINE) $(BIN)/python bench/query.py
+	$(OFFLINE) $(BIN)/python bench/growth.py
 
 corpora: install
 	$(BIN)/python -m corpora.ilac_ornek

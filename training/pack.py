@@ -79,6 +79,8 @@ def unpack(pack_dir: Path, base_weights: Path, out_weights: Path, *, rename: dic
     from safetensors.numpy import load_file, save_file
 
     overlay = unpacked(pack_dir)
+    if rename is None and any(key.startswith("bert.") for key in overlay):
+        rename = {"": "bert."}  # a transformers task model (the reader) nests the encoder under `bert.`
     merged = dict(overlay)
     for name, value in load_file(str(base_weights)).items():
         for old, new in (rename or {}).items():

@@ -35,3 +35,11 @@ def train_wordpiece(texts: Iterable[str], size: int, out_dir: Path, *, min_frequ
     out_dir.mkdir(parents=True, exist_ok=True)
     fast.save_pretrained(str(out_dir))
     return fast
+
+
+def fertility(tokenizer, texts: list[str]) -> float:
+    """Tokens per word (whitespace words) over `texts`: lower means the vocabulary fits the
+    language better and a sequence holds more text."""
+    words = sum(len(t.split()) for t in texts)
+    tokens = sum(len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"])
+    return tokens / max(words, 1)

@@ -87,3 +87,10 @@ def stdout_console():
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def trainer_output_to_stderr():
+    """The Hugging Face trainer prints its logs on stdout; `--json` output must stay alone there."""
+    import contextlib
+
+    return contextlib.redirect_stdout(sys.stderr)

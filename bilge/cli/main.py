@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bilge.cli import ask, chat, collections, data, eval, ingest, search, train
+from bilge.cli import ask, chat, collections, data, eval, ingest, lm, search, train
 from bilge.cli.common import State, friendly, offline_environment
 from bilge.config import load_config
 
@@ -39,7 +39,7 @@ def root(
     ctx.obj = State(config=cfg, config_path=config)
 
 
-for module in (ingest, search, ask, eval, data, train, collections, chat):
+for module in (ingest, search, ask, eval, data, train, lm, collections, chat):
     module.register(app)
 
 

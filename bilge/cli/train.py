@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bilge.cli.common import JsonOption, friendly, print_json
+from bilge.cli.common import JsonOption, friendly, print_json, trainer_output_to_stderr
 
 train_app = typer.Typer(help="Build and train the Turkish retrieval models (writes models/).", no_args_is_help=True)
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -108,7 +108,8 @@ def embedder(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
-    result = train_embedder(recipe, data, _command())
+    with trainer_output_to_stderr():
+        result = train_embedder(recipe, data, _command())
     print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
 
 
@@ -130,7 +131,8 @@ def reranker(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
-    result = train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir)
+    with trainer_output_to_stderr():
+        result = train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir)
     print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
 
 
@@ -151,7 +153,8 @@ def reader(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
-    result = train_reader(recipe, data, _command(), layers=layers)
+    with trainer_output_to_stderr():
+        result = train_reader(recipe, data, _command(), layers=layers)
     print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
 
 

@@ -1,0 +1,70 @@
+"""The language-model track end to end through the CLI: vocabulary, MLM from scratch, growth
+that keeps the validation loss, continued pretraining of the real base, and `eval lm`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from bilge.cli.main import app
+from tests.conftest import leaflet_texts
+
+
+def bilge(*args: str) -> dict:
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus") / "metin.txt"
+    path.write_text("\n".join(leaflet_texts() * 4), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_mlm(corpus, tmp_path_factory):
+    root = tmp_path_factory.mktemp("lm")
+    vocab = bilge("train", "vocab", "--corpus", str(corpus), "--size", "400", "-o", str(root / "vocab"))
+    assert vocab["vocab_size"] <= 400 and vocab["fertility"] > 1.0
+    result = bilge("train", "mlm", "--corpus", str(corpus), "--from-scratch", "--size", "tiny",
+                   "--vocab", str(root / "vocab"), "-o", str(root / "tiny"), "--max-steps", "6", "--eval-steps", "3",
+                   "--batch-size", "8", "--max-length", "32", "--predict", "Parasetamol bir [MASK] ilacıdır.")
+    assert set(result["metrics"]) == {"eval_loss", "eval_perplexity", "eval_accuracy"}
+    assert result["metrics"]["eval_loss"] < result["baseline"]["eval_loss"]  # it learned something
+    assert len(result["fills"]) == 5
+    return root
+
+
+def test_grown_model_keeps_the_validation_loss_then_trains_on(tiny_mlm, corpus):
+    grown = bilge("train", "grow", "--from", str(tiny_mlm / "tiny"), "--to", "mini", "-o", str(tiny_mlm / "mini"))
+    assert (grown["layers"], grown["hidden"]) == (4, 256)
+    before = bilge("eval", "lm", "--checkpoint", str(tiny_mlm / "tiny"), "--corpus", str(corpus), "--max-length", "32")
+    after = bilge("eval", "lm", "--checkpoint", str(tiny_mlm / "mini"), "--corpus", str(corpus), "--max-length", "32")
+    assert after["loss"] == pytest.approx(before["loss"], abs=1e-3)
+    assert after["accuracy"] == pytest.approx(before["accuracy"], abs=1e-3)
+    continued = bilge("train", "mlm", "--corpus", str(corpus), "--base", str(tiny_mlm / "mini"),
+                      "-o", str(tiny_mlm / "mini-trained"), "--max-steps", "3", "--eval-steps", "3",
+                      "--batch-size", "8", "--max-length", "32")
+    assert continued["baseline"]["eval_loss"] == pytest.approx(before["loss"], abs=0.05)
+
+
+def test_continued_pretraining_of_the_real_base(shipped, corpus, tmp_path):
+    result = bilge("train", "mlm", "--corpus", str(corpus), "--base", str(shipped / "base"), "-o", str(tmp_path / "m"),
+                   "--max-steps", "2", "--eval-steps", "2", "--batch-size", "4", "--max-length", "32",
+                   "--predict", "Ankara Türkiye'nin [MASK] şehridir.")
+    assert result["metrics"]["eval_perplexity"] > 1.0 and len(result["fills"]) == 5
+
+
+def test_bad_inputs_are_one_line_errors(tiny_mlm, tmp_path):
+    result = CliRunner().invoke(app, ["train", "grow", "--from", str(tiny_mlm / "tiny"), "--to", "huge"])
+    assert result.exit_code != 0 and "unknown size 'huge'" in result.output
+    result = CliRunner().invoke(app, ["train", "mlm", "--corpus", str(tmp_path / "yok.txt"), "--base",
+                                      str(tiny_mlm / "tiny")])
+    assert result.exit_code != 0 and "no such file or folder" in result.output
+    result = CliRunner().invoke(app, ["eval", "lm", "--checkpoint", str(tiny_mlm / "tiny"), "--corpus",
+                                      str(tmp_path), "--predict", "maskesiz cümle"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
