@@ -3,7 +3,7 @@
 Run A trains the `small` encoder from scratch for `--steps` steps. Run B trains `tiny` for a
 third of them, grows it to `mini` (function-preserving, `training/grow.py`), trains a third,
 grows to `small` and trains the last third: the same tokens, far fewer FLOPs in its first two
-thirds. Both use one Turkish WordPiece vocabulary and the same validation blocks. Printed: the
+thirds. Both use one Turkish unigram vocabulary and the same validation blocks. Printed: the
 validation loss curves, and the compute (≈ 6 · parameters · tokens) each run needed to reach
 run A's final validation loss, with their ratio; written: the curves as JSON and a PNG plot.
 
@@ -88,12 +88,12 @@ def main() -> None:
     from training.grow import grow
     from training.mlm import split_texts
     from training.sizes import bert_config
-    from training.vocab import train_wordpiece
+    from training.vocab import train_vocabulary
 
     args.out.mkdir(parents=True, exist_ok=True)
     texts = turkish_texts(args.data)
     train_texts, _ = split_texts(texts, 0.05, 13)
-    tokenizer = train_wordpiece(train_texts, args.vocab_size, args.out / "vocab")
+    tokenizer = train_vocabulary(train_texts, args.vocab_size, args.out / "vocab")
     third = args.steps // 3
     with contextlib.redirect_stdout(sys.stderr):
         scratch = phase(BertForMaskedLM(bert_config("small", len(tokenizer), 512)), tokenizer, texts,

@@ -31,13 +31,13 @@ def leaflet_texts() -> list[str]:
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
-    """A real sentence-transformers model (2 layers × 32) with a WordPiece vocabulary trained on
+    """A real sentence-transformers model (2 layers × 32) with a unigram vocabulary trained on
     the sample leaflets: random weights, but every component is the real one."""
     from training.encoders import new_encoder, to_sentence_transformer
-    from training.vocab import train_wordpiece
+    from training.vocab import train_vocabulary
 
     root = tmp_path_factory.mktemp("tiny-model")
-    train_wordpiece(leaflet_texts() * 3, 600, root / "tokenizer", min_frequency=1)
+    train_vocabulary(leaflet_texts() * 3, 600, root / "tokenizer")
     new_encoder(root / "tokenizer", "nano", root / "encoder", max_positions=256)
     return to_sentence_transformer(root / "encoder", root / "st", max_seq_length=128)
 

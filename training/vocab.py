@@ -1,37 +1,52 @@
-"""Turkish WordPiece vocabularies trained with the `tokenizers` library.
+"""Turkish vocabularies trained with the `tokenizers` library (unigram language model, the
+SentencePiece algorithm that multilingual E5 also uses).
 
-BERT's defaults lower-case and strip accents, which turns ş→s and ı→i: for Turkish both stay
-off. Only NFC normalisation is applied, so the model sees the text as written.
+Why unigram, not WordPiece: the WordPiece trainer breaks frequency ties in hash order, so two
+runs on the same text gave different vocabularies; the unigram trainer finds the same pieces
+every run, and ordering them by score (then text) makes the ids the same too. Only NFC
+normalisation is applied (no lower-casing, no accent stripping: ş, ı, ğ stay as written).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
-def train_wordpiece(texts: Iterable[str], size: int, out_dir: Path, *, min_frequency: int = 2):
-    """Train a cased Turkish WordPiece tokenizer and save it as a transformers tokenizer in `out_dir`.
+def train_vocabulary(texts: Iterable[str], size: int, out_dir: Path):
+    """Train a cased Turkish unigram tokenizer; save it as a transformers tokenizer in `out_dir`.
 
-    Deterministic for the same texts and size (the tokenizers trainer has no randomness).
+    Deterministic: the same texts and size give the same pieces with the same ids.
     """
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import BertTokenizerFast
+    from transformers import PreTrainedTokenizerFast
 
-    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tokenizer = Tokenizer(models.Unigram())
     tokenizer.normalizer = normalizers.NFC()
-    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tokenizer.decoder = decoders.WordPiece()
-    trainer = trainers.WordPieceTrainer(vocab_size=size, min_frequency=min_frequency, special_tokens=SPECIAL_TOKENS)
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(vocab_size=size, special_tokens=SPECIAL_TOKENS, unk_token="[UNK]",
+                                      max_piece_length=16)
     tokenizer.train_from_iterator(texts, trainer)
-    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    learned = [(piece, score) for piece, score in json.loads(tokenizer.to_str())["model"]["vocab"]
+               if piece not in SPECIAL_TOKENS]  # [(piece, log-probability), …]
+    # The trainer appends the single characters it must keep with scores a hair apart in hash
+    # order; one shared score for them removes the only run-to-run difference.
+    floor = min(score for piece, score in learned if len(piece) == 1)
+    char_score = round(floor, 2)
+    learned = [(piece, char_score if len(piece) == 1 and score < floor + 0.05 else score)
+               for piece, score in learned]
+    ordered = [(token, 0.0) for token in SPECIAL_TOKENS] + sorted(learned, key=lambda item: (-item[1], item[0]))
+    tokenizer.model = models.Unigram(ordered, unk_id=SPECIAL_TOKENS.index("[UNK]"), byte_fallback=False)
+    cls, sep = SPECIAL_TOKENS.index("[CLS]"), SPECIAL_TOKENS.index("[SEP]")
     tokenizer.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
     )
-    fast = BertTokenizerFast(tokenizer_object=tokenizer, do_lower_case=False, strip_accents=False,
-                             tokenize_chinese_chars=False)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]",
+                                   cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")
     out_dir.mkdir(parents=True, exist_ok=True)
     fast.save_pretrained(str(out_dir))
     return fast

@@ -48,16 +48,16 @@ def vocab(
     compare: Annotated[Path, typer.Option("--compare", help="Tokenizer to compare fertility with.")] = Path("models/base"),
     json_output: JsonOption = False,
 ) -> None:
-    """Train a cased Turkish WordPiece vocabulary; report fertility (tokens per word) on held-out text.
+    """Train a cased Turkish unigram vocabulary; report fertility (tokens per word) on held-out text.
 
     Örnek: bilge train vocab --corpus ../shared/data/raw-turkish --corpus ../shared/data/tquad --size 16000
     """
     from training.corpus import corpus_texts
     from training.mlm import split_texts
-    from training.vocab import fertility, train_wordpiece
+    from training.vocab import fertility, train_vocabulary
 
     train, held_out = split_texts(corpus_texts(corpus), 0.05, 13)
-    tokenizer = train_wordpiece(train, size, output)
+    tokenizer = train_vocabulary(train, size, output)
     result = {"output": str(output), "vocab_size": len(tokenizer), "held_out_lines": len(held_out),
               "fertility": fertility(tokenizer, held_out)}
     if compare.is_dir():
