@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/pip install -q -e '.[test,bench]'
 	$(OFFLINE) $(BIN)/python bench/ingest.py
 	$(OFFLINE) $(BIN)/python bench/query.py
+	$(OFFLINE) $(BIN)/python bench/train.py
 	$(OFFLINE) $(BIN)/python bench/growth.py
 
 corpora: install
