@@ -68,3 +68,11 @@ def test_bad_inputs_are_one_line_errors(tiny_mlm, tmp_path):
     result = CliRunner().invoke(app, ["eval", "lm", "--checkpoint", str(tiny_mlm / "tiny"), "--corpus",
                                       str(tmp_path), "--predict", "maskesiz cümle"])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_a_grown_model_is_a_base_for_the_embedder(tiny_mlm, shared_data, tmp_path):
+    bilge("train", "grow", "--from", str(tiny_mlm / "tiny"), "--to", "mini", "-o", str(tmp_path / "mini"))
+    result = bilge("train", "embedder", "--base", str(tmp_path / "mini"), "-o", str(tmp_path / "emb"),
+                   "--max-steps", "2", "--eval-steps", "2", "--batch-size", "8", "--dev-questions", "20",
+                   "--data", str(shared_data))
+    assert "dev_mrr@10" in result["metrics"]
