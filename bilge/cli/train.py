@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Callable
 
 import typer
 
@@ -89,6 +89,13 @@ def _recipe(output: Path, base_dir: Path, max_steps: int, batch_size: int, learn
                   learning_rate=learning_rate, eval_steps=eval_steps, patience=patience, dev_questions=dev_questions)
 
 
+def _train_and_report(train: Callable[[], dict], output: Path, json_output: bool) -> None:
+    """Run one trainer with its logs on stderr; its result as JSON or one line on stdout."""
+    with trainer_output_to_stderr():
+        result = train()
+    print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
+
+
 Steps = Annotated[int, typer.Option(help="Training steps at most (early stopping may end sooner).")]
 Batch = Annotated[int, typer.Option(help="Examples per batch.")]
 Rate = Annotated[float, typer.Option("--learning-rate", help="Peak learning rate.")]
@@ -114,9 +121,7 @@ def embedder(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
-    with trainer_output_to_stderr():
-        result = train_embedder(recipe, data, _command())
-    print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
+    _train_and_report(lambda: train_embedder(recipe, data, _command()), output, json_output)
 
 
 @train_app.command("reranker")
@@ -137,9 +142,7 @@ def reranker(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
-    with trainer_output_to_stderr():
-        result = train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir)
-    print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
+    _train_and_report(lambda: train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir), output, json_output)
 
 
 @train_app.command("reader")
@@ -147,21 +150,19 @@ def reranker(
 def reader(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/reader"),
     base_dir: BaseDir = Path("models/base"),
-    layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 6,
-    max_steps: Steps = 1500, batch_size: Batch = 32, learning_rate: Rate = 1e-4, eval_steps: Every = 250,
-    patience: Patience = 3, dev_questions: DevSize = 400, data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
+    layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 3,
+    max_steps: Steps = 700, batch_size: Batch = 16, learning_rate: Rate = 1e-4, eval_steps: Every = 175,
+    patience: Patience = 3, dev_questions: DevSize = 200, data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
     """Extractive QA reader (answer span), best by dev token F1 (exact match reported too).
 
-    Örnek: bilge train reader --base models/base -o models/reader --max-steps 1500
+    Örnek: bilge train reader --base models/base -o models/reader
     """
     from training.reader import train_reader
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
-    with trainer_output_to_stderr():
-        result = train_reader(recipe, data, _command(), layers=layers)
-    print_json(result) if json_output else typer.echo(f"{output}: dev {result['metrics']}")
+    _train_and_report(lambda: train_reader(recipe, data, _command(), layers=layers), output, json_output)
 
 
 @train_app.command("all")
