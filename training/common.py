@@ -109,12 +109,13 @@ class RetrievalEvaluator(BaseEvaluator):
 
 
 def fit_and_save(recipe: Recipe, model, trainer_class, args, dataset, loss, evaluator, baseline: dict, title: str,
-                 data: str, command: str) -> dict:
+                 data: str, command: str, callbacks: list | None = None) -> dict:
     """Steps 6–8 of every track: train (resuming, early stopping), evaluate the best model, save with its card."""
     from transformers import EarlyStoppingCallback
 
     trainer = trainer_class(model=model, args=args, train_dataset=dataset, loss=loss, evaluator=evaluator,
-                            callbacks=[EarlyStoppingCallback(early_stopping_patience=recipe.patience)])
+                            callbacks=[EarlyStoppingCallback(early_stopping_patience=recipe.patience),
+                                       *(callbacks or [])])
     trainer.train(resume_from_checkpoint=last_checkpoint(recipe))
     metrics = evaluator(model)
     model.save(str(recipe.output))

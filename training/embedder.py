@@ -36,7 +36,7 @@ def dev_evaluator(dev: QaSet) -> RetrievalEvaluator:
     return RetrievalEvaluator([QUERY + q for q in dev.questions], [PASSAGE + p for p in dev.paragraphs], dev.answer_of)
 
 
-def train_embedder(recipe: Recipe, data_dir: Path, command: str) -> dict:
+def train_embedder(recipe: Recipe, data_dir: Path, command: str, *, callbacks: list | None = None) -> dict:
     import torch
     from datasets import Dataset
     from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, SentenceTransformerTrainingArguments
@@ -64,4 +64,4 @@ def train_embedder(recipe: Recipe, data_dir: Path, command: str) -> dict:
             f"{len(dev.paragraphs)} dev.json paragraphs")
     # 6. train  7. evaluate the best model  8. save with its card
     return fit_and_save(recipe, model, SentenceTransformerTrainer, args, dataset, loss, evaluator, baseline,
-                        "Bilge Turkish bi-encoder", data, command)
+                        "Bilge Turkish bi-encoder", data, command, callbacks=callbacks)

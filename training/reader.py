@@ -114,7 +114,8 @@ def _trainer_class():
     return SpanTrainer
 
 
-def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 6) -> dict:
+def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 3,
+                 callbacks: list | None = None) -> dict:
     import torch
     from datasets import Dataset
     from transformers import (AutoModelForQuestionAnswering, AutoTokenizer, EarlyStoppingCallback,
@@ -139,7 +140,8 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
     # eval_dataset only satisfies the trainer's argument check: `evaluate` runs the SpanEvaluator
     trainer = _trainer_class()(model=model, args=args, train_dataset=dataset, eval_dataset=dataset.select([0]),
                                processing_class=tokenizer, span_evaluator=evaluator,
-                               callbacks=[EarlyStoppingCallback(early_stopping_patience=recipe.patience)])
+                               callbacks=[EarlyStoppingCallback(early_stopping_patience=recipe.patience),
+                                          *(callbacks or [])])
     # 6. train  7. evaluate the best model  8. save with its card
     trainer.train(resume_from_checkpoint=last_checkpoint(recipe))
     metrics = evaluator(model.to("cuda" if torch.cuda.is_available() else "cpu"), tokenizer)

@@ -61,7 +61,7 @@ def mean_pooled_cross_encoder(base: Path, layers: int, device: str = "cpu"):
 
 
 def train_reranker(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 4,
-                   embedder: Path | None = None) -> dict:
+                   embedder: Path | None = None, callbacks: list | None = None) -> dict:
     import torch
     from datasets import Dataset
     from sentence_transformers import CrossEncoderTrainer, CrossEncoderTrainingArguments, SentenceTransformer
@@ -90,4 +90,4 @@ def train_reranker(recipe: Recipe, data_dir: Path, command: str, *, layers: int 
             f"questions, candidates = BM25 top 20 plus the answer")
     # 6. train  7. evaluate the best model  8. save with its card
     return fit_and_save(recipe, model, CrossEncoderTrainer, args, dataset, loss, evaluator, baseline,
-                        f"Bilge Turkish cross-encoder ({layers} layers)", data, command)
+                        f"Bilge Turkish cross-encoder ({layers} layers)", data, command, callbacks=callbacks)
