@@ -35,9 +35,11 @@ def train_vocabulary(texts: Iterable[str], size: int, out_dir: Path):
                if piece not in SPECIAL_TOKENS]  # [(piece, log-probability), …]
     # The trainer appends the single characters it must keep with scores a hair apart in hash
     # order; one shared score for them removes the only run-to-run difference.
+    # Scores also differ in their last bits between runs (summation order): six decimals keep
+    # every difference that matters for segmentation and none of that noise.
     floor = min(score for piece, score in learned if len(piece) == 1)
     char_score = round(floor, 2)
-    learned = [(piece, char_score if len(piece) == 1 and score < floor + 0.05 else score)
+    learned = [(piece, char_score if len(piece) == 1 and score < floor + 0.05 else round(score, 6))
                for piece, score in learned]
     ordered = [(token, 0.0) for token in SPECIAL_TOKENS] + sorted(learned, key=lambda item: (-item[1], item[0]))
     tokenizer.model = models.Unigram(ordered, unk_id=SPECIAL_TOKENS.index("[UNK]"), byte_fallback=False)
