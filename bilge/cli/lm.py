@@ -60,7 +60,7 @@ def vocab(
     tokenizer = train_vocabulary(train, size, output)
     result = {"output": str(output), "vocab_size": len(tokenizer), "held_out_lines": len(held_out),
               "fertility": fertility(tokenizer, held_out)}
-    if compare.is_dir():
+    if (compare / "tokenizer_config.json").is_file():  # models/base exists once `make models` ran
         from transformers import AutoTokenizer
 
         result["fertility_of_compare"] = fertility(AutoTokenizer.from_pretrained(str(compare)), held_out)
