@@ -8,7 +8,7 @@ The TUI and `bilge ask` consume the same events in the same order:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 NOT_FOUND = "Belgelerde bu sorunun cevabını bulamadım."
@@ -90,12 +90,3 @@ class Failed:
 
 
 Event = Searching | SourceFound | AnswerChunk | Done | Failed
-
-
-def event_record(event: Event) -> dict[str, Any]:
-    """An event as JSON (for `bilge ask --stream --json` style consumers and logs)."""
-    if isinstance(event, Done):
-        return {"event": "done", **event.result.record()}
-    if isinstance(event, SourceFound):
-        return {"event": "source", **event.citation.record()}
-    return {"event": type(event).__name__.lower(), **asdict(event)}

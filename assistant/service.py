@@ -39,11 +39,6 @@ class Assistant:
             self._runner = build_runner(self.cfg, self.documents)
         return self._runner
 
-    @property
-    def backend_name(self) -> str:
-        return self.cfg.answer.backend if self.cfg.answer.backend == "extractive" else \
-            f"{self.cfg.answer.backend}:{self.cfg.answer.model}"
-
     def events(self, question: str, conversation: Conversation | None = None,
                cancelled: threading.Event | None = None) -> Iterator[Event]:
         """The answer as events, ending with exactly one `Done` or `Failed`. The conversation

@@ -69,6 +69,16 @@ def clip_question(tokenizer, question: str, max_tokens: int) -> str:
     return question if len(offsets) <= max_tokens else question[:offsets[max_tokens - 1][1]]
 
 
+def qa_windows(tokenizer, questions: list[str], contexts: list[str], max_length: int, **options):
+    """Question + context token windows, the same for training and reading: the question clipped
+    to a third of the window, the context cut into windows overlapping by a quarter (so an
+    answer cut by one window is whole in the next), offsets kept to map tokens back to text."""
+    max_length = min(max_length, tokenizer.model_max_length)
+    questions = [clip_question(tokenizer, q, max_length // 3) for q in questions]
+    return tokenizer(questions, contexts, truncation="only_second", max_length=max_length, stride=max_length // 4,
+                     return_overflowing_tokens=True, return_offsets_mapping=True, **options)
+
+
 class QaModelReader:
     """An extractive QA model (start/end logits over passage tokens)."""
 
@@ -95,13 +105,8 @@ class QaModelReader:
 
         if not passages:
             return None
-        max_length = min(self._max_length, self._tokenizer.model_max_length)
-        question = clip_question(self._tokenizer, question, max_length // 3)
-        encoded = self._tokenizer(
-            [question] * len(passages), passages, truncation="only_second", max_length=max_length,
-            stride=max_length // 4, return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
-            return_tensors="pt",
-        )
+        encoded = qa_windows(self._tokenizer, [question] * len(passages), passages, self._max_length, padding=True,
+                             return_tensors="pt")
         offsets = encoded.pop("offset_mapping")
         windows = encoded.pop("overflow_to_sample_mapping")
         inputs = {k: v.to(self._model.device) for k, v in encoded.items() if k in ("input_ids", "attention_mask")}

@@ -102,45 +102,47 @@ class ChunkStore:
         return _hits(result)
 
     def get(self, name: str, ids: list[str]) -> list[Hit]:
-        result = self.collection(name).get(ids=ids, include=["documents", "metadatas"])
-        return [Hit(i, d, m or {}) for i, d, m in zip(result["ids"], result["documents"], result["metadatas"])]
+        return _rows(self.collection(name).get(ids=ids, include=["documents", "metadatas"]))
 
     def neighbours(self, name: str, source: str, first: int, last: int) -> list[Hit]:
         """Chunks `first..last` (by chunk index) of one source, in document order."""
-        result = self.collection(name).get(
+        hits = _rows(self.collection(name).get(
             where={"$and": [{"source": source}, {"chunk_index": {"$gte": first}}, {"chunk_index": {"$lte": last}}]},
             include=["documents", "metadatas"],
-        )
-        hits = [Hit(i, d, m or {}) for i, d, m in zip(result["ids"], result["documents"], result["metadatas"])]
+        ))
         return sorted(hits, key=lambda h: h.metadata.get("chunk_index", 0))
 
     def sources(self, name: str, page: int = 5000) -> dict[str, int]:
         """Each source file of a collection with its chunk count (metadata only, no text)."""
-        collection, counts, offset = self.collection(name), {}, 0
-        while True:
-            result = collection.get(include=["metadatas"], limit=page, offset=offset)
-            if not result["ids"]:
-                return dict(sorted(counts.items()))
-            for metadata in result["metadatas"]:
-                source = (metadata or {}).get("source", "")
-                counts[source] = counts.get(source, 0) + 1
-            offset += len(result["ids"])
+        counts: dict[str, int] = {}
+        for hit in self._pages(name, ["metadatas"], page):
+            source = hit.metadata.get("source", "")
+            counts[source] = counts.get(source, 0) + 1
+        return dict(sorted(counts.items()))
 
     def embeddings(self, name: str, ids: list[str]) -> dict[str, np.ndarray]:
         result = self.collection(name).get(ids=ids, include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(result["ids"], result["embeddings"])}
 
     def iter_all(self, name: str, page: int = 5000) -> Iterator[Hit]:
-        """Every chunk of a collection, a page at a time (BM25 rebuilds, source listings)."""
+        """Every chunk of a collection, a page at a time (BM25 rebuilds)."""
+        return self._pages(name, ["documents", "metadatas"], page)
+
+    def _pages(self, name: str, include: list[str], page: int) -> Iterator[Hit]:
         collection = self.collection(name)
         offset = 0
         while True:
-            result = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            result = collection.get(include=include, limit=page, offset=offset)
             if not result["ids"]:
                 return
-            for i, d, m in zip(result["ids"], result["documents"], result["metadatas"]):
-                yield Hit(i, d, m or {})
+            yield from _rows(result)
             offset += len(result["ids"])
+
+
+def _rows(result: dict) -> list[Hit]:
+    """Chroma's column-wise `get` result → Hits (text empty where documents were not asked for)."""
+    documents = result.get("documents") or [""] * len(result["ids"])
+    return [Hit(i, d, m or {}) for i, d, m in zip(result["ids"], documents, result["metadatas"])]
 
 
 def _hits(result: dict) -> list[Hit]:

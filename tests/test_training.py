@@ -60,7 +60,7 @@ def test_reader_windows_point_at_the_answer_tokens(tiny_model_dir):
     context = "Parasetamol ağrı kesicidir. " * 12 + "Günde en fazla 8 tablet alınır. " + "Işıktan koruyunuz. " * 12
     start = context.index("8 tablet")
     example = SpanExample("Günde kaç tablet alınır?", context, start, ("8 tablet",))
-    features = windows(tokenizer, [example], max_length=64, stride=16)
+    features = windows(tokenizer, [example], max_length=64)  # windows of 64 overlap by 16
     found = [(s, e) for s, e in zip(features["start_positions"], features["end_positions"]) if s]
     assert found and 0 in features["start_positions"]  # windows without the answer point at [CLS]
     for w, (s, e) in enumerate(zip(features["start_positions"], features["end_positions"])):

@@ -41,12 +41,17 @@ def qa_set(articles: list[Article]) -> QaSet:
     return QaSet(questions, list(paragraphs), answer_of)
 
 
-def load_train_dev(data_dir: Path) -> tuple[QaSet, QaSet]:
+def train_dev_articles(data_dir: Path) -> tuple[list[Article], list[Article]]:
+    """(repaired ENELPI articles without any dev.json paragraph, dev.json articles as read)."""
     dev_articles = load_squad(data_dir / "tquad" / "dev.json")
     fixed, _ = fix_files(sorted((data_dir / "tquad").glob("enelpi_*.json")))
-    train_articles = articles_from_json(fixed, "enelpi (fixed)")
     held_out = {paragraph_key(p.context) for a in dev_articles for p in a.paragraphs}
-    train_articles, _, _ = dedupe_and_exclude(train_articles, held_out)
+    train_articles, _, _ = dedupe_and_exclude(articles_from_json(fixed, "enelpi (fixed)"), held_out)
+    return train_articles, dev_articles
+
+
+def load_train_dev(data_dir: Path) -> tuple[QaSet, QaSet]:
+    train_articles, dev_articles = train_dev_articles(data_dir)
     dev_articles, _, _ = dedupe_and_exclude(dev_articles, set())
     return qa_set(train_articles), qa_set(dev_articles)
 

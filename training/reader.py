@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrievers.answer_metrics import best_of
-from retrievers.reader import clip_question
+from retrievers.reader import qa_windows
 from training.common import Recipe, hf_arguments, last_checkpoint, write_model_card
 from training.pack import pack
 
@@ -38,26 +38,17 @@ def span_examples(articles) -> list[SpanExample]:
 
 
 def load_span_data(data_dir: Path) -> tuple[list[SpanExample], list[SpanExample]]:
-    from retrievers.squad import articles_from_json, load_squad
-    from training.datasets.fix import fix_files
-    from training.datasets.split import dedupe_and_exclude, paragraph_key
+    from training.pairs import train_dev_articles
 
-    dev_articles = load_squad(data_dir / "tquad" / "dev.json")
-    fixed, _ = fix_files(sorted((data_dir / "tquad").glob("enelpi_*.json")))
-    held_out = {paragraph_key(p.context) for a in dev_articles for p in a.paragraphs}
-    train_articles, _, _ = dedupe_and_exclude(articles_from_json(fixed, "enelpi (fixed)"), held_out)
+    train_articles, dev_articles = train_dev_articles(data_dir)
     return span_examples(train_articles), span_examples(dev_articles)
 
 
-def windows(tokenizer, examples: list[SpanExample], max_length: int = 384, stride: int | None = None) -> dict:
-    """Token windows with start/end token positions of the answer ([CLS] = 0 when it is outside).
-    Windows overlap by a quarter (`stride`), so an answer cut by one window is whole in the next."""
-    max_length = min(max_length, tokenizer.model_max_length)
-    stride = stride if stride is not None else max_length // 4
-    questions = [clip_question(tokenizer, e.question, max_length // 3) for e in examples]
-    encoded = tokenizer(questions, [e.context for e in examples], truncation="only_second",
-                        max_length=max_length, stride=stride, return_overflowing_tokens=True,
-                        return_offsets_mapping=True, padding="max_length")
+def windows(tokenizer, examples: list[SpanExample], max_length: int = 384) -> dict:
+    """The reader's token windows (`qa_windows`) with the start/end token positions of the
+    answer ([CLS] = 0 when it is outside the window)."""
+    encoded = qa_windows(tokenizer, [e.question for e in examples], [e.context for e in examples], max_length,
+                         padding="max_length")
     starts, ends = [], []
     for w, offsets in enumerate(encoded["offset_mapping"]):
         example = examples[encoded["overflow_to_sample_mapping"][w]]
