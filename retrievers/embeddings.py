@@ -13,6 +13,7 @@ import numpy as np
 
 from bilge.config import BilgeConfig, EmbedderConfig
 from bilge.errors import ModelError
+from retrievers.precision import inference_precision
 
 
 class Embedder(Protocol):
@@ -73,10 +74,11 @@ class SentenceTransformerEmbedder:
         self.dim = int(self._model.get_embedding_dimension())
 
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
-        vectors = self._model.encode(
-            [prefix + t for t in texts], batch_size=self._cfg.batch_size,
-            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
-        )
+        with inference_precision(self._cfg.precision):
+            vectors = self._model.encode(
+                [prefix + t for t in texts], batch_size=self._cfg.batch_size,
+                normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

@@ -6,13 +6,14 @@ sentence-transformers CrossEncoder directory; the trained Turkish one drops in b
 
 from __future__ import annotations
 
-from bilge.config import BilgeConfig
+from bilge.config import BilgeConfig, Precision
 from bilge.errors import ModelError
+from retrievers.precision import inference_precision
 from retrievers.store import Hit
 
 
 class CrossEncoderReranker:
-    def __init__(self, path: str, batch_size: int = 32, max_length: int = 384) -> None:
+    def __init__(self, path: str, batch_size: int = 32, max_length: int = 384, precision: Precision = "auto") -> None:
         from sentence_transformers import CrossEncoder
 
         try:
@@ -23,13 +24,14 @@ class CrossEncoderReranker:
                 "set reranker.model to a cross-encoder directory"
             ) from None
         self.name = f"cross-encoder:{path}"
-        self._batch_size = batch_size
+        self._batch_size, self._precision = batch_size, precision
 
     def score(self, query: str, passages: list[str]) -> list[float]:
         if not passages:
             return []
-        scores = self._model.predict([(query, p) for p in passages], batch_size=self._batch_size,
-                                     show_progress_bar=False, convert_to_numpy=True)
+        with inference_precision(self._precision):
+            scores = self._model.predict([(query, p) for p in passages], batch_size=self._batch_size,
+                                         show_progress_bar=False, convert_to_numpy=True)
         return [float(s) for s in scores]
 
     def rerank(self, query: str, hits: list[Hit], text_of=lambda hit: hit.text) -> list[Hit]:
@@ -46,4 +48,5 @@ def load_reranker(cfg: BilgeConfig) -> CrossEncoderReranker:
             f"reranker model '{path}' does not exist; run `make models` (or `bilge train reranker`), "
             "or search with --mode hybrid"
         )
-    return CrossEncoderReranker(str(path), cfg.reranker.batch_size, cfg.reranker.max_seq_length)
+    return CrossEncoderReranker(str(path), cfg.reranker.batch_size, cfg.reranker.max_seq_length,
+                                cfg.reranker.precision)

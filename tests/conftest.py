@@ -118,8 +118,11 @@ def shipped(tmp_path_factory) -> Path:
 
 def shipped_config(home: Path, models: Path, **sections) -> BilgeConfig:
     """A config that uses the shipped embedder and reranker (what a user gets from `make chat`)."""
-    data = {"home": str(home), "embedder": {"backend": "sentence-transformers", "model": str(models / "embedder")},
-            "reranker": {"model": str(models / "reranker")}, "answer": {"reader": str(models / "reader")}}
+    # float32: the same scores on every CPU, so snapshots and thresholds do not depend on the machine
+    data = {"home": str(home),
+            "embedder": {"backend": "sentence-transformers", "model": str(models / "embedder"), "precision": "float32"},
+            "reranker": {"model": str(models / "reranker"), "precision": "float32"},
+            "answer": {"reader": str(models / "reader")}}
     for key, value in sections.items():
         data[key] = {**data.get(key, {}), **value}
     return config_from_dict(data, source="test")

@@ -61,3 +61,25 @@ def test_shipped_models_rank_the_answering_passage_first(shipped):
     assert int(np.argmax(p @ q[0])) == 0
     scores = CrossEncoderReranker(str(shipped / "reranker")).score(question, passages)
     assert int(np.argmax(scores)) == 0
+
+
+def test_bfloat16_inference_stays_close_to_float32(shipped, tmp_path):
+    """bfloat16 autocast (what `precision = "auto"` picks on CPUs with native bf16) changes
+    neither the ranking nor the vectors beyond cosine 0.999, on any CPU (emulated where needed)."""
+    from retrievers.embeddings import load_embedder
+    from retrievers.rerank import CrossEncoderReranker
+    from tests.conftest import shipped_config
+
+    question = "Omeprazol ne zaman alınır?"
+    passages = ["Omeprazol kapsülleri sabahları aç karnına, kahvaltıdan önce yutulur.",
+                "Parasetamol ateşi düşürür ve ağrıyı hafifletir.", "Salbutamol nefes darlığını hızla rahatlatır."]
+    vectors, scores = {}, {}
+    for precision in ("float32", "bfloat16"):
+        cfg = shipped_config(tmp_path, shipped, embedder={"precision": precision})
+        vectors[precision] = load_embedder(cfg).embed_passages(passages)
+        scores[precision] = CrossEncoderReranker(str(shipped / "reranker"), precision=precision).score(question, passages)
+    assert not np.array_equal(vectors["float32"], vectors["bfloat16"])  # bf16 really ran
+    assert np.all(np.sum(vectors["float32"] * vectors["bfloat16"], axis=1) > 0.999)
+    assert vectors["bfloat16"].dtype == np.float32
+    assert np.argsort(scores["float32"]).tolist() == np.argsort(scores["bfloat16"]).tolist()
+    assert np.allclose(scores["float32"], scores["bfloat16"], atol=0.05)

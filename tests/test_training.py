@@ -78,3 +78,16 @@ def test_reader_smoke_run(recipe, shared_data):
     assert list(recipe.output.glob("weights.pack-*.safetensors"))
     span = QaModelReader.from_path(str(recipe.output)).read("Başkent neresidir?", ["Türkiye'nin başkenti Ankara'dır."])
     assert span is not None and 0 <= span.start <= span.end <= len("Türkiye'nin başkenti Ankara'dır.")
+
+
+def test_precision_reaches_the_trainer_and_a_bad_one_is_refused(tmp_path, tiny_model_dir):
+    from bilge.errors import InputError
+    from training.common import hf_arguments
+
+    def arguments(precision: str) -> dict:
+        return hf_arguments(Recipe(output=tmp_path, base=tiny_model_dir, precision=precision), "eval_loss")
+
+    assert arguments("bfloat16")["bf16"] and not arguments("float32")["bf16"]
+    assert not arguments("float32")["fp16"]
+    with pytest.raises(InputError, match="--precision must be auto, float32 or bfloat16, got 'fp8'"):
+        Recipe(output=tmp_path, base=tiny_model_dir, precision="fp8")

@@ -82,11 +82,12 @@ def base(
 
 
 def _recipe(output: Path, base_dir: Path, max_steps: int, batch_size: int, learning_rate: float, eval_steps: int,
-            patience: int, dev_questions: int):
+            patience: int, dev_questions: int, precision: str = "auto"):
     from training.common import Recipe
 
     return Recipe(output=output, base=base_dir, max_steps=max_steps, batch_size=batch_size,
-                  learning_rate=learning_rate, eval_steps=eval_steps, patience=patience, dev_questions=dev_questions)
+                  learning_rate=learning_rate, eval_steps=eval_steps, patience=patience, dev_questions=dev_questions,
+                  precision=precision)
 
 
 def _train_and_report(train: Callable[[], dict], output: Path, json_output: bool) -> None:
@@ -103,6 +104,8 @@ Every = Annotated[int, typer.Option(help="Validate (and checkpoint) every N step
 Patience = Annotated[int, typer.Option(help="Stop after this many validations without improvement.")]
 DevSize = Annotated[int, typer.Option(help="Dev questions used for validation.")]
 BaseDir = Annotated[Path, typer.Option("--base", help="Base model directory.")]
+PrecisionOption = Annotated[str, typer.Option(
+    help="auto (bfloat16 on CPUs that have it, fp16 on a GPU) | float32 | bfloat16.")]
 
 
 @train_app.command("embedder")
@@ -111,7 +114,8 @@ def embedder(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/embedder"),
     base_dir: BaseDir = Path("models/base"),
     max_steps: Steps = 600, batch_size: Batch = 64, learning_rate: Rate = 3e-5, eval_steps: Every = 50,
-    patience: Patience = 4, dev_questions: DevSize = 1318, data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
+    patience: Patience = 4, dev_questions: DevSize = 1318, precision: PrecisionOption = "auto",
+    data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
     """Contrastive bi-encoder training (in-batch + BM25/model-mined hard negatives), best by dev MRR@10.
 
@@ -120,7 +124,8 @@ def embedder(
     from training.embedder import train_embedder
 
     _require_data(data)
-    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
+    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
+                     precision)
     _train_and_report(lambda: train_embedder(recipe, data, _command()), output, json_output)
 
 
@@ -132,7 +137,8 @@ def reranker(
     embedder_dir: Annotated[Path | None, typer.Option("--embedder", help="Bi-encoder that mines negatives.")] = None,
     layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 4,
     max_steps: Steps = 1200, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 100,
-    patience: Patience = 4, dev_questions: DevSize = 600, data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
+    patience: Patience = 4, dev_questions: DevSize = 600, precision: PrecisionOption = "auto",
+    data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
     """Cross-encoder on positives and hard negatives, best by dev rerank MRR@10.
 
@@ -141,7 +147,8 @@ def reranker(
     from training.reranker import train_reranker
 
     _require_data(data)
-    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
+    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
+                     precision)
     _train_and_report(lambda: train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir), output, json_output)
 
 
@@ -152,7 +159,8 @@ def reader(
     base_dir: BaseDir = Path("models/base"),
     layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 3,
     max_steps: Steps = 700, batch_size: Batch = 16, learning_rate: Rate = 1e-4, eval_steps: Every = 175,
-    patience: Patience = 3, dev_questions: DevSize = 200, data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
+    patience: Patience = 3, dev_questions: DevSize = 200, precision: PrecisionOption = "auto",
+    data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
     """Extractive QA reader (answer span), best by dev token F1 (exact match reported too).
 
@@ -161,7 +169,8 @@ def reader(
     from training.reader import train_reader
 
     _require_data(data)
-    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions)
+    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
+                     precision)
     _train_and_report(lambda: train_reader(recipe, data, _command(), layers=layers), output, json_output)
 
 
