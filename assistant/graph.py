@@ -38,7 +38,8 @@ class Evidence:
 
     @property
     def best(self) -> float:
-        return self.hits[0].scores.get("rerank", float("-inf")) if self.hits else float("-inf")
+        """The highest cross-encoder score: the grade. Not the first hit's, since the order is the fused one."""
+        return max((hit.scores.get("rerank", float("-inf")) for hit in self.hits), default=float("-inf"))
 
 
 class AnswerWriter(Protocol):

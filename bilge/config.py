@@ -20,6 +20,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """Where relative model paths point when no config file is given (the source checkout)."""
 
 
+Precision = Literal["auto", "float32", "bfloat16"]
+Fusion = Literal["convex", "rrf"]
+PRECISION_HELP = ("`auto`: bfloat16 where the CPU computes it natively (AVX512-BF16, AMX), else float32; "
+                  "`float32` gives the same numbers on every machine.")
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -72,6 +78,7 @@ class EmbedderConfig(Section):
     passage_prefix: str = Field("passage: ", description="Text put before every passage (E5: `passage: `).")
     batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per forward pass.")
     max_seq_length: int = Field(512, ge=16, le=8192, description="Longer inputs are truncated to this many tokens.")
+    precision: Precision = Field("auto", description=PRECISION_HELP)
 
 
 class Bm25Config(Section):
@@ -87,7 +94,16 @@ class RetrievalConfig(Section):
     mode: Literal["bm25", "dense", "hybrid", "rerank"] = Field("rerank", description="Default search mode.")
     k: int = Field(5, ge=1, le=200, description="Results returned.")
     fetch_k: int = Field(50, ge=1, le=2000, description="Candidates each first-stage retriever contributes.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    fusion: Fusion = Field(
+        "convex", description="How stage scores combine: `convex` = weighted sum of per-query z-scores; "
+        "`rrf` = weighted reciprocal rank fusion."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant (fusion = `rrf`).")
+    bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 score in `hybrid` and `rerank`.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense cosine in `hybrid` and `rerank`.")
+    rerank_weight: float = Field(
+        0.2, ge=0, description="Weight of the cross-encoder score in `rerank` (large = order by the cross-encoder alone)."
+    )
     rerank_top_n: int = Field(20, ge=1, le=500, description="Fused candidates the cross-encoder re-scores.")
 
 
@@ -97,6 +113,7 @@ class RerankerConfig(Section):
     )
     batch_size: int = Field(32, ge=1, le=1024, description="Pairs scored per forward pass.")
     max_seq_length: int = Field(384, ge=16, le=8192, description="Longer pairs are truncated to this many tokens.")
+    precision: Precision = Field("auto", description=PRECISION_HELP)
 
 
 class AnswerConfig(Section):

@@ -1,8 +1,10 @@
-"""The search pipeline over one collection: BM25, dense, hybrid (RRF) and reranked.
+"""The search pipeline over one collection: BM25, dense, hybrid and reranked.
 
-Every returned hit carries every first-stage score (dense cosine and BM25, even when only one
-retriever found it), the fused score in hybrid modes, and the cross-encoder score in rerank
-mode, so a person can see why a passage came first.
+`hybrid` fuses BM25 and the dense cosine over the union of both candidate lists; `rerank` adds
+the cross-encoder's score of the top `rerank_top_n` as one more weighted stage and fuses again,
+so one number (`fused`) decides every order and each stage's weight is a config value. Every
+returned hit carries every stage's score (dense cosine and BM25, even when only one retriever
+found it), so a person can see why a passage came first.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bilge.paths import collection_dir
 from retrievers.bm25 import Bm25Index
 from retrievers.chunking import index_text
 from retrievers.embeddings import Embedder, load_embedder
-from retrievers.fusion import reciprocal_rank_fusion
+from retrievers.fusion import Pool, fuse
 from retrievers.rerank import CrossEncoderReranker, load_reranker
 from retrievers.store import ChunkStore, Hit
 
@@ -82,21 +84,43 @@ class Searcher:
         elif mode == "bm25":
             hits = self._by_ids([i for i, _ in self.bm25.search(query, fetch)][:k])
         else:
-            dense = self.store.query(self.collection, vector, fetch)
-            lexical = self.bm25.search(query, fetch)
-            fused = reciprocal_rank_fusion([[h.chunk_id for h in dense], [i for i, _ in lexical]],
-                                           self.cfg.retrieval.rrf_k)
-            depth = max(k, self.cfg.retrieval.rerank_top_n) if mode == "rerank" else k
-            fused_scores = dict(fused)
-            hits = self._by_ids([i for i, _ in fused[:depth]])
-            for hit in hits:
-                hit.scores["fused"] = fused_scores[hit.chunk_id]
-            if mode == "rerank":
-                hits = self.reranker.rerank(query, hits, text_of=hit_index_text)
-            hits = hits[:k]
+            hits = self._fused(query, vector, fetch, k, rerank=mode == "rerank")
         if explain:
             self._fill_first_stage_scores(query, vector, hits)
         return hits
+
+    def _fused(self, query: str, vector: np.ndarray, fetch: int, k: int, *, rerank: bool) -> list[Hit]:
+        retrieval = self.cfg.retrieval
+        weights = {"bm25": retrieval.bm25_weight, "dense": retrieval.dense_weight}
+        first_stage = self._first_stage_pool(query, vector, fetch)
+        ranked = fuse(first_stage, weights, retrieval.fusion, retrieval.rrf_k)
+        depth = max(k, retrieval.rerank_top_n) if rerank else k
+        hits = self._by_ids([chunk_id for chunk_id, _ in ranked[:depth]])
+        for hit in hits:
+            hit.scores.update(first_stage[hit.chunk_id])
+        fused = dict(ranked)
+        if rerank:  # one more stage: its weighted part, over the candidates it scored, adds to the fused score
+            self.reranker.rerank(query, hits, text_of=hit_index_text)
+            added = fuse({hit.chunk_id: {"rerank": hit.scores["rerank"]} for hit in hits},
+                         {"rerank": retrieval.rerank_weight}, retrieval.fusion, retrieval.rrf_k)
+            fused = {chunk_id: fused[chunk_id] + part for chunk_id, part in added}
+        for hit in hits:
+            hit.scores["fused"] = fused[hit.chunk_id]
+        return sorted(hits, key=lambda hit: hit.scores["fused"], reverse=True)[:k]
+
+    def _first_stage_pool(self, query: str, vector: np.ndarray, fetch: int) -> Pool:
+        """Both retrievers' top `fetch`, each candidate with both scores (the missing one computed)."""
+        pool: Pool = {hit.chunk_id: {"dense": hit.scores["dense"]}
+                      for hit in self.store.query(self.collection, vector, fetch)}
+        for chunk_id, score in self.bm25.search(query, fetch):
+            pool.setdefault(chunk_id, {})["bm25"] = score
+        no_dense = [chunk_id for chunk_id, stages in pool.items() if "dense" not in stages]
+        for chunk_id, stored in (self.store.embeddings(self.collection, no_dense) if no_dense else {}).items():
+            pool[chunk_id]["dense"] = float(np.dot(stored, vector))
+        no_bm25 = [chunk_id for chunk_id, stages in pool.items() if "bm25" not in stages]
+        for chunk_id, score in (self.bm25.scores_of(query, no_bm25) if no_bm25 else {}).items():
+            pool[chunk_id]["bm25"] = score
+        return pool
 
     def _by_ids(self, ids: list[str]) -> list[Hit]:
         found = {hit.chunk_id: hit for hit in self.store.get(self.collection, ids)} if ids else {}

@@ -1,6 +1,6 @@
 import pytest
 
-from retrievers.fusion import reciprocal_rank_fusion
+from retrievers.fusion import fuse
 from retrievers.metrics import latency_summary, ranking_metrics
 
 
@@ -25,10 +25,35 @@ def test_two_relevant_chunks_either_one_answers():
     assert metrics["recall@1"] == 1.0 and metrics["mrr@10"] == 1.0
 
 
-def test_reciprocal_rank_fusion_order():
-    fused = reciprocal_rank_fusion([["a", "b", "c"], ["c", "a", "d"]], k=60)
+POOL = {  # a, b, c from the dense list, d from BM25 only; c is BM25's first
+    "a": {"dense": 0.9, "bm25": 5.0}, "b": {"dense": 0.8, "bm25": 1.0},
+    "c": {"dense": 0.7, "bm25": 9.0}, "d": {"dense": 0.1, "bm25": 6.0},
+}
+
+
+def test_reciprocal_rank_fusion_uses_ranks_only():
+    fused = fuse(POOL, {"dense": 1.0, "bm25": 1.0}, "rrf", rrf_k=60)
     assert [doc for doc, _ in fused] == ["a", "c", "b", "d"]
-    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
+    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 63)  # a: dense 1st, BM25 3rd
+    assert fused[1][1] == pytest.approx(1 / 63 + 1 / 61)  # a tie with a: the pool's order decides
+
+
+def test_convex_fusion_sums_weighted_z_scores():
+    fused = dict(fuse(POOL, {"dense": 1.0, "bm25": 0.5}, "convex"))
+    dense, bm25 = [0.9, 0.8, 0.7, 0.1], [5.0, 1.0, 9.0, 6.0]
+
+    def z(values, x):
+        mean = sum(values) / len(values)
+        std = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+        return (x - mean) / std
+
+    assert fused["c"] == pytest.approx(z(dense, 0.7) + 0.5 * z(bm25, 9.0))
+    assert sorted(fused, key=fused.get, reverse=True) == ["c", "a", "b", "d"]
+
+
+def test_a_stage_with_weight_zero_or_one_candidate_adds_nothing():
+    assert dict(fuse(POOL, {"dense": 1.0, "bm25": 0.0}, "convex")) == dict(fuse(POOL, {"dense": 1.0}, "convex"))
+    assert fuse({"a": {"dense": 0.3}}, {"dense": 1.0}, "convex") == [("a", 0.0)]
 
 
 def test_latency_percentiles():

@@ -50,20 +50,38 @@ def test_dense_scores_are_sorted_cosines(searcher):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_hybrid_is_rrf_of_both_lists(searcher):
-    hits = searcher.search("ishal bulantı", "hybrid", 5)
-    fused = [h.scores["fused"] for h in hits]
-    assert fused == sorted(fused, reverse=True)
-    assert fused[0] <= 2 / (searcher.cfg.retrieval.rrf_k + 1) + 1e-9
+def variant(searcher: Searcher, **retrieval) -> Searcher:
+    """The same store and models under other [retrieval] settings."""
+    cfg = searcher.cfg.model_copy(update={"retrieval": searcher.cfg.retrieval.model_copy(update=retrieval)})
+    return Searcher(cfg, "ilac", store=searcher.store, embedder=searcher.embedder, reranker=searcher.reranker)
 
 
-def test_rerank_orders_by_the_cross_encoder(searcher):
+@pytest.mark.parametrize("fusion", ["convex", "rrf"])
+def test_hybrid_weights_decide_between_the_two_lists(searcher, fusion):
+    query = "ishal bulantı karın ağrısı"
+    both = [h.scores["fused"] for h in variant(searcher, fusion=fusion).search(query, "hybrid", 5)]
+    assert both == sorted(both, reverse=True)
+    for only, mode in (({"dense_weight": 0.0}, "bm25"), ({"bm25_weight": 0.0}, "dense")):
+        fused = variant(searcher, fusion=fusion, **only).search(query, "hybrid", 5)
+        assert [h.chunk_id for h in fused] == [h.chunk_id for h in searcher.search(query, mode, 5)]
+
+
+def test_rrf_scores_are_weighted_reciprocal_ranks(searcher):
+    rrf = variant(searcher, fusion="rrf")
+    fused = [h.scores["fused"] for h in rrf.search("ishal bulantı", "hybrid", 5)]
+    retrieval = rrf.cfg.retrieval
+    assert fused[0] <= (retrieval.bm25_weight + retrieval.dense_weight) / (retrieval.rrf_k + 1) + 1e-9
+
+
+def test_rerank_adds_the_cross_encoder_as_a_weighted_stage(searcher):
     hybrid = searcher.search("yan etkiler nelerdir", "hybrid", 20)
-    reranked = searcher.search("yan etkiler nelerdir", "rerank", 20)
-    scores = [h.scores["rerank"] for h in reranked]
+    by_cross_encoder = variant(searcher, rerank_weight=1000.0).search("yan etkiler nelerdir", "rerank", 20)
+    scores = [h.scores["rerank"] for h in by_cross_encoder]
     assert scores == sorted(scores, reverse=True)
-    assert {h.chunk_id for h in reranked} == {h.chunk_id for h in hybrid}
-    assert [h.chunk_id for h in reranked] != [h.chunk_id for h in hybrid]
+    assert {h.chunk_id for h in by_cross_encoder} == {h.chunk_id for h in hybrid}
+    assert [h.chunk_id for h in by_cross_encoder] != [h.chunk_id for h in hybrid]
+    ignoring_it = variant(searcher, rerank_weight=0.0).search("yan etkiler nelerdir", "rerank", 20)
+    assert [h.chunk_id for h in ignoring_it] == [h.chunk_id for h in hybrid]
 
 
 def test_bad_queries_and_modes(searcher):

@@ -13,7 +13,7 @@ from textual.widgets import Label, ListItem, ListView, Static
 
 from assistant.events import Citation
 
-SCORE_NAMES = {"rerank": "ce", "fused": "rrf", "dense": "cos", "bm25": "bm25"}
+SCORE_NAMES = {"rerank": "ce", "fused": "fused", "dense": "cos", "bm25": "bm25"}
 
 
 def describe(citation: Citation) -> str:
