@@ -31,6 +31,16 @@ def fuse(pool: Pool, weights: Mapping[str, float], method: Fusion, rrf_k: int = 
     return sorted(fused.items(), key=lambda pair: pair[1], reverse=True)
 
 
+def add_stage(fused: list[tuple[str, float]], scores: dict[str, float], stage: str, weight: float,
+              method: Fusion, rrf_k: int = 60) -> list[tuple[str, float]]:
+    """A later stage that scored some of the fused candidates (the cross-encoder its top N): its
+    weighted part, fused over just those, added to their fused score; best first. Weight 0 keeps
+    the first-stage order, a large weight gives the later stage's own order."""
+    before = dict(fused)
+    added = fuse({item: {stage: score} for item, score in scores.items()}, {stage: weight}, method, rrf_k)
+    return sorted(((item, before[item] + part) for item, part in added), key=lambda pair: pair[1], reverse=True)
+
+
 def _reciprocal_ranks(scores: dict[str, float], k: int) -> dict[str, float]:
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     return {item: 1.0 / (k + rank) for rank, item in enumerate(ranked, start=1)}

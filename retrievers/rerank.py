@@ -1,4 +1,4 @@
-"""Second stage: a cross-encoder re-scores the fused candidates.
+"""Second stage: a cross-encoder scores the fused candidates (`retrievers.search` fuses its score in).
 
 Kept apart from first-stage retrieval so each stage's score stays visible. The model is any
 sentence-transformers CrossEncoder directory; the trained Turkish one drops in by config.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from bilge.config import BilgeConfig, Precision
 from bilge.errors import ModelError
 from retrievers.precision import inference_precision
-from retrievers.store import Hit
 
 
 class CrossEncoderReranker:
@@ -33,12 +32,6 @@ class CrossEncoderReranker:
             scores = self._model.predict([(query, p) for p in passages], batch_size=self._batch_size,
                                          show_progress_bar=False, convert_to_numpy=True)
         return [float(s) for s in scores]
-
-    def rerank(self, query: str, hits: list[Hit], text_of=lambda hit: hit.text) -> list[Hit]:
-        """The hits sorted by cross-encoder score (stored in `scores["rerank"]`)."""
-        for hit, score in zip(hits, self.score(query, [text_of(h) for h in hits])):
-            hit.scores["rerank"] = score
-        return sorted(hits, key=lambda h: h.scores["rerank"], reverse=True)
 
 
 def load_reranker(cfg: BilgeConfig) -> CrossEncoderReranker:

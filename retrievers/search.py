@@ -19,7 +19,7 @@ from bilge.paths import collection_dir
 from retrievers.bm25 import Bm25Index
 from retrievers.chunking import index_text
 from retrievers.embeddings import Embedder, load_embedder
-from retrievers.fusion import Pool, fuse
+from retrievers.fusion import Pool, add_stage, fuse
 from retrievers.rerank import CrossEncoderReranker, load_reranker
 from retrievers.store import ChunkStore, Hit
 
@@ -92,23 +92,23 @@ class Searcher:
     def _fused(self, query: str, vector: np.ndarray, fetch: int, k: int, *, rerank: bool) -> list[Hit]:
         retrieval = self.cfg.retrieval
         weights = {"bm25": retrieval.bm25_weight, "dense": retrieval.dense_weight}
-        first_stage = self._first_stage_pool(query, vector, fetch)
+        first_stage = self.first_stage_pool(query, vector, fetch)
         ranked = fuse(first_stage, weights, retrieval.fusion, retrieval.rrf_k)
         depth = max(k, retrieval.rerank_top_n) if rerank else k
         hits = self._by_ids([chunk_id for chunk_id, _ in ranked[:depth]])
         for hit in hits:
             hit.scores.update(first_stage[hit.chunk_id])
         fused = dict(ranked)
-        if rerank:  # one more stage: its weighted part, over the candidates it scored, adds to the fused score
-            self.reranker.rerank(query, hits, text_of=hit_index_text)
-            added = fuse({hit.chunk_id: {"rerank": hit.scores["rerank"]} for hit in hits},
-                         {"rerank": retrieval.rerank_weight}, retrieval.fusion, retrieval.rrf_k)
-            fused = {chunk_id: fused[chunk_id] + part for chunk_id, part in added}
+        if rerank:
+            for hit, score in zip(hits, self.reranker.score(query, [hit_index_text(hit) for hit in hits])):
+                hit.scores["rerank"] = score
+            fused = dict(add_stage(ranked, {hit.chunk_id: hit.scores["rerank"] for hit in hits}, "rerank",
+                                   retrieval.rerank_weight, retrieval.fusion, retrieval.rrf_k))
         for hit in hits:
             hit.scores["fused"] = fused[hit.chunk_id]
         return sorted(hits, key=lambda hit: hit.scores["fused"], reverse=True)[:k]
 
-    def _first_stage_pool(self, query: str, vector: np.ndarray, fetch: int) -> Pool:
+    def first_stage_pool(self, query: str, vector: np.ndarray, fetch: int) -> Pool:
         """Both retrievers' top `fetch`, each candidate with both scores (the missing one computed)."""
         pool: Pool = {hit.chunk_id: {"dense": hit.scores["dense"]}
                       for hit in self.store.query(self.collection, vector, fetch)}
