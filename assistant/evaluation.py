@@ -17,7 +17,7 @@ from assistant.documents import Documents
 from assistant.events import AnswerResult
 from assistant.service import Assistant
 from bilge.config import BilgeConfig
-from retrievers.answer_metrics import best_of
+from retrievers.answer_metrics import best_of, contains_answer
 from retrievers.embeddings import Embedder
 from retrievers.evaluation import EVAL_COLLECTION, EvalSet, temporary_store
 from retrievers.metrics import latency_summary
@@ -44,7 +44,7 @@ def evaluate_answers(cfg: BilgeConfig, evalset: EvalSet, *, embedder: Embedder, 
                      limit: int | None = None,
                      progress: Callable[[str, int, int], None] = lambda stage, done, total: None) -> dict[str, float]:
     asked = list(evalset.questions)[:limit] if limit else list(evalset.questions)
-    em = f1 = answered = correct = grounded = 0.0
+    em = f1 = answered = correct = grounded = quoted = 0.0
     seconds: list[float] = []
     with temporary_store(cfg, evalset, embedder, progress) as (eval_cfg, store):
         searcher = Searcher(eval_cfg, EVAL_COLLECTION, store=store, embedder=embedder, reranker=reranker)
@@ -59,12 +59,14 @@ def evaluate_answers(cfg: BilgeConfig, evalset: EvalSet, *, embedder: Embedder, 
                 f1 += best_f1
                 answered += 1
                 correct += best_f1 >= CORRECT_F1
+                quoted += contains_answer(result.quote or result.answer, evalset.answers.get(qid, []))
                 if cfg.answer.backend != "extractive":
                     grounded += grounded_share(result, reranker, cfg.answer.min_score)
             progress("answers", n, len(asked))
     total = max(len(asked), 1)
     metrics = {"questions": float(len(asked)), "exact_match": em / total, "f1": f1 / total,
                "answered": answered / total, "selective_accuracy": correct / answered if answered else 0.0,
+               "quote_has_answer": quoted / total,
                **latency_summary(seconds)}
     if cfg.answer.backend != "extractive":
         metrics["groundedness"] = grounded / answered if answered else 0.0

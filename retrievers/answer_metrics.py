@@ -33,3 +33,10 @@ def best_of(prediction: str, golds: list[str]) -> tuple[float, float]:
     """(exact match, F1) against the closest of several gold answers."""
     golds = golds or [""]
     return max(exact_match(prediction, g) for g in golds), max(token_f1(prediction, g) for g in golds)
+
+
+def contains_answer(text: str, answers: list[str]) -> bool:
+    """Whether a gold answer occurs in `text` as whole words (after normalisation): did the
+    evidence a person reads hold the answer, whatever span was highlighted."""
+    words = f" {' '.join(normalize(text))} "
+    return any(f" {' '.join(normalize(answer))} " in words for answer in answers if normalize(answer))

@@ -184,6 +184,14 @@ def test_answer_metrics_casefold_turkish():
     assert token_f1("ılık su", "ILIK SU") == 1.0
 
 
+def test_contains_answer_matches_whole_words_only():
+    from retrievers.answer_metrics import contains_answer
+
+    assert contains_answer("Tabletler ILIK SU ile yutulur.", ["ılık su"])
+    assert not contains_answer("Günde 18 tablet alınır.", ["8 tablet"])
+    assert not contains_answer("Bir şey.", ["", "yok"])
+
+
 def test_eval_answers_on_a_small_squad_file(make_cfg, tmp_path):
     from typer.testing import CliRunner
 
@@ -201,3 +209,4 @@ def test_eval_answers_on_a_small_squad_file(make_cfg, tmp_path):
     metrics = json.loads(result.stdout)
     assert metrics["questions"] == 1 and metrics["answered"] == 1.0
     assert 0.0 < metrics["f1"] <= 1.0 and metrics["selective_accuracy"] in (0.0, 1.0)
+    assert metrics["quote_has_answer"] == 1.0  # the quoted sentence holds "8 tabletten"
