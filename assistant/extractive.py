@@ -24,6 +24,15 @@ def supporting_sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def tidy_span(text: str) -> str:
+    """A marked answer without the edges readers leave: spaces, trailing punctuation, and a
+    bracket opened and not closed ("8 tabletten (4 gram" → "8 tabletten")."""
+    text = text.strip(" \n.,;:")
+    if text.count("(") > text.count(")"):
+        text = text[:text.rindex("(")].rstrip(" ,;:")
+    return text
+
+
 class ExtractiveWriter:
     def __init__(self, reader: Reader, passages: int) -> None:
         self.reader, self.passages = reader, passages
@@ -42,7 +51,7 @@ class ExtractiveWriter:
             citation, _ = numbering.cite(hit)
             s, e = supporting_sentence(hit.text, span.start, span.end)
             quote = hit.text[s:e].strip()
-            short = hit.text[span.start:span.end].strip(" \n.,;:")
+            short = tidy_span(hit.text[span.start:span.end])
             if citation not in result.citations:
                 result.citations.append(citation)
             if short and short != quote.strip(" .") and len(short) < len(quote):

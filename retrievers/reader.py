@@ -6,8 +6,10 @@ Two readers behind one method, `read(question, passages) -> Span | None`:
 - `SentenceReader`: the clearly named fallback when no reader model exists. The cross-encoder
   scores each sentence of the passages against the question and the best sentence is the span.
 
-Either way the span is a character range of one of the given passages, so the supporting
-sentence and the citation offsets follow from it.
+With a reader model installed the two work together (`SentenceThenSpanReader`): the
+cross-encoder picks the sentence, the model marks the answer inside it. Either way the span is
+a character range of one of the given passages, so the supporting sentence and the citation
+offsets follow from it.
 """
 
 from __future__ import annotations
@@ -132,9 +134,34 @@ class QaModelReader:
         return best
 
 
+class SentenceThenSpanReader:
+    """The cross-encoder chooses the sentence (the evidence a person reads); the QA model marks
+    the answer inside it.
+
+    Why not let the QA model choose among the passages: on 100 TQuAD dev questions the quoted
+    sentence then held a gold answer for 56 % of them, against 75 % when the cross-encoder
+    chooses; a short answer is worth little when the sentence beneath it is the wrong one.
+    """
+
+    def __init__(self, sentences: SentenceReader, spans: QaModelReader, min_score: float) -> None:
+        self._sentences, self._spans, self._min_score = sentences, spans, min_score
+        self.name = f"{spans.name} inside the best sentence"
+
+    def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
+        """The marked answer, or the whole sentence when the model is not confident enough."""
+        sentence = self._sentences.read(question, passages, headings)
+        if sentence is None:
+            return None
+        inner = self._spans.read(question, [passages[sentence.passage][sentence.start:sentence.end]])
+        if inner is None or inner.score < self._min_score:
+            return sentence
+        return Span(sentence.passage, sentence.start + inner.start, sentence.start + inner.end, inner.score)
+
+
 def load_reader(cfg: BilgeConfig, reranker: CrossEncoderReranker) -> Reader:
-    """The reader model when `answer.reader` exists, else the sentence fallback."""
+    """The sentence reader, with the reader model marking the answer when `answer.reader` exists."""
+    sentences = SentenceReader(reranker)
     path = cfg.resolve(cfg.answer.reader) if cfg.answer.reader else None
     if path is not None and (path / "config.json").is_file():
-        return QaModelReader.from_path(str(path))
-    return SentenceReader(reranker)
+        return SentenceThenSpanReader(sentences, QaModelReader.from_path(str(path)), cfg.answer.span_min_score)
+    return sentences

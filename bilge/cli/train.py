@@ -211,6 +211,7 @@ def train_all(
         recipe, layers = recipe_for("reranker")
         results["reranker"] = train_reranker(recipe, data, _command(), layers=layers, embedder=output / "embedder")
         recipe, layers = recipe_for("reader")
+        recipe.base = output / "embedder"  # the reader starts from the trained bi-encoder (recipes.py)
         results["reader"] = train_reader(recipe, data, _command(), layers=layers)
     summary = {name: result["metrics"] for name, result in results.items()}
     print_json(summary) if json_output else typer.echo("\n".join(f"{name}: dev {m}" for name, m in summary.items()))
