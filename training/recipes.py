@@ -15,3 +15,4 @@ SHIPPED = {
     # half a pass over the answer windows: trained on the 2-core CPU in bfloat16 in 48 minutes.
     "reader": {"layers": 12, "max_steps": 300, "batch_size": 16, "learning_rate": 8e-5, "eval_steps": 100,
                "patience": 2, "dev_questions": 200},
+}
