@@ -91,3 +91,12 @@ def test_precision_reaches_the_trainer_and_a_bad_one_is_refused(tmp_path, tiny_m
     assert not arguments("float32")["fp16"]
     with pytest.raises(InputError, match="--precision must be auto, float32 or bfloat16, got 'fp8'"):
         Recipe(output=tmp_path, base=tiny_model_dir, precision="fp8")
+
+
+def test_the_shipped_recipes_are_valid_recipes(tmp_path):
+    from training.recipes import SHIPPED
+
+    assert set(SHIPPED) == {"embedder", "reranker", "reader"}
+    for options in SHIPPED.values():
+        options = {key: value for key, value in options.items() if key != "layers"}
+        assert Recipe(output=tmp_path, base=tmp_path, **options).max_steps == options["max_steps"]
