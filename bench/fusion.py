@@ -54,8 +54,7 @@ def saved_pools(cfg, squad: Path) -> list[tuple[Pool, set[str]]]:
 
 def ranked(pool: Pool, method: str, dense: float, rerank: float | None, depth: int = 20, rrf_k: int = 60) -> list[str]:
     """The order `retrievers.search` gives: the fused first stage, then the cross-encoder's part added."""
-    first = fuse({i: {k: v for k, v in s.items() if k != "rerank"} for i, s in pool.items()},
-                 {"bm25": 1.0, "dense": dense}, method, rrf_k)
+    first = fuse(pool, {"bm25": 1.0, "dense": dense}, method, rrf_k)  # fuse reads only the weighted stages
     if rerank is not None:
         scored = {i: pool[i]["rerank"] for i, _ in first[:depth] if "rerank" in pool[i]}
         first = add_stage(first, scored, "rerank", rerank, method, rrf_k)

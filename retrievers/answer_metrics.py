@@ -39,4 +39,5 @@ def contains_answer(text: str, answers: list[str]) -> bool:
     """Whether a gold answer occurs in `text` as whole words (after normalisation): did the
     evidence a person reads hold the answer, whatever span was highlighted."""
     words = f" {' '.join(normalize(text))} "
-    return any(f" {' '.join(normalize(answer))} " in words for answer in answers if normalize(answer))
+    phrases = (" ".join(normalize(answer)) for answer in answers)
+    return any(phrase and f" {phrase} " in words for phrase in phrases)

@@ -82,7 +82,10 @@ class Searcher:
         if mode == "dense":
             hits = self.store.query(self.collection, vector, fetch)[:k]
         elif mode == "bm25":
-            hits = self._by_ids([i for i, _ in self.bm25.search(query, fetch)][:k])
+            lexical = dict(self.bm25.search(query, fetch)[:k])
+            hits = self._by_ids(list(lexical))
+            for hit in hits:
+                hit.scores["bm25"] = lexical[hit.chunk_id]
         else:
             hits = self._fused(query, vector, fetch, k, rerank=mode == "rerank")
         if explain:
@@ -127,10 +130,13 @@ class Searcher:
         return [found[i] for i in ids if i in found]
 
     def _fill_first_stage_scores(self, query: str, vector: np.ndarray, hits: list[Hit]) -> None:
+        """The stage scores a mode did not compute itself (fused modes already have both)."""
         missing_dense = [h.chunk_id for h in hits if "dense" not in h.scores]
+        missing_bm25 = [h.chunk_id for h in hits if "bm25" not in h.scores]
         vectors = self.store.embeddings(self.collection, missing_dense) if missing_dense else {}
-        lexical = self.bm25.scores_of(query, [h.chunk_id for h in hits])
+        lexical = self.bm25.scores_of(query, missing_bm25) if missing_bm25 else {}
         for hit in hits:
             if "dense" not in hit.scores:
                 hit.scores["dense"] = float(np.dot(vectors[hit.chunk_id], vector))
-            hit.scores["bm25"] = lexical.get(hit.chunk_id, 0.0)
+            if "bm25" not in hit.scores:
+                hit.scores["bm25"] = lexical.get(hit.chunk_id, 0.0)

@@ -13,6 +13,7 @@ import platform
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import get_args
 
 from sentence_transformers.base.evaluation.evaluator import BaseEvaluator
 
@@ -40,8 +41,9 @@ class Recipe:
     precision: Precision = "auto"
 
     def __post_init__(self) -> None:
-        if self.precision not in ("auto", "float32", "bfloat16"):
-            raise InputError(f"--precision must be auto, float32 or bfloat16, got {self.precision!r}")
+        if self.precision not in get_args(Precision):
+            raise InputError(f"--precision must be {', '.join(get_args(Precision)[:-1])} or "
+                             f"{get_args(Precision)[-1]}, got {self.precision!r}")
         for name in ("max_steps", "batch_size", "eval_steps", "dev_questions"):
             if getattr(self, name) < 1:
                 raise InputError(f"--{name.replace('_', '-')} must be at least 1")
