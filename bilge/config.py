@@ -22,7 +22,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 Precision = Literal["auto", "float32", "bfloat16"]
 Fusion = Literal["convex", "rrf"]
-PRECISION_HELP = ("`auto`: bfloat16 where the CPU computes it natively (AVX512-BF16, AMX), else float32; "
+PRECISION_HELP = ("`auto`: bfloat16 where a timed matrix product shows this CPU computes it faster "
+                  "(AMX does; AVX512-BF16 alone may not), else float32; "
                   "`float32` gives the same numbers on every machine.")
 
 
@@ -111,7 +112,11 @@ class RerankerConfig(Section):
     model: str = Field(
         "models/reranker", description="Cross-encoder directory (relative to the config file)."
     )
-    batch_size: int = Field(32, ge=1, le=1024, description="Pairs scored per forward pass.")
+    batch_size: int = Field(
+        8, ge=1, le=1024,
+        description="Pairs scored per forward pass. Pairs are sorted by length first, so small batches pad less: "
+                    "8 scored 20 TQuAD candidates 1.5× faster than 32 on a 2-core CPU.",
+    )
     max_seq_length: int = Field(384, ge=16, le=8192, description="Longer pairs are truncated to this many tokens.")
     precision: Precision = Field("auto", description=PRECISION_HELP)
 

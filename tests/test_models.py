@@ -64,7 +64,7 @@ def test_shipped_models_rank_the_answering_passage_first(shipped):
 
 
 def test_bfloat16_inference_stays_close_to_float32(shipped, tmp_path):
-    """bfloat16 autocast (what `precision = "auto"` picks on CPUs with native bf16) changes
+    """bfloat16 autocast (what `precision = "auto"` picks where bf16 is measured faster) changes
     neither the ranking nor the vectors beyond cosine 0.999, on any CPU (emulated where needed)."""
     from retrievers.embeddings import load_embedder
     from retrievers.rerank import CrossEncoderReranker
@@ -83,3 +83,19 @@ def test_bfloat16_inference_stays_close_to_float32(shipped, tmp_path):
     assert vectors["bfloat16"].dtype == np.float32
     assert np.argsort(scores["float32"]).tolist() == np.argsort(scores["bfloat16"]).tolist()
     assert np.allclose(scores["float32"], scores["bfloat16"], atol=0.05)
+
+
+def test_auto_precision_is_float32_without_bf16_instructions(monkeypatch):
+    """Where the CPU has no bf16 instructions, `auto` is float32 and nothing is timed."""
+    import torch
+
+    from retrievers import precision
+
+    monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: {"avx2": True})
+    monkeypatch.setattr(precision, "_fastest_seconds", lambda product: pytest.fail("timed a product"))
+    precision.bfloat16_is_faster.cache_clear()
+    try:
+        assert not precision.uses_bfloat16("auto")
+        assert precision.uses_bfloat16("bfloat16") and not precision.uses_bfloat16("float32")
+    finally:
+        precision.bfloat16_is_faster.cache_clear()

@@ -105,7 +105,7 @@ Patience = Annotated[int, typer.Option(help="Stop after this many validations wi
 DevSize = Annotated[int, typer.Option(help="Dev questions used for validation.")]
 BaseDir = Annotated[Path, typer.Option("--base", help="Base model directory.")]
 PrecisionOption = Annotated[str, typer.Option(
-    help="auto (bfloat16 on CPUs that have it, fp16 on a GPU) | float32 | bfloat16.")]
+    help="auto (bfloat16 where this CPU runs it faster, fp16 on a GPU) | float32 | bfloat16.")]
 
 
 @train_app.command("embedder")
