@@ -29,6 +29,10 @@ class IndexMissingError(BilgeError):
     """A collection was asked for before anything was ingested into it."""
 
 
+class IndexMismatchError(BilgeError):
+    """A collection's vectors came from another embedder than the configured one."""
+
+
 class StoreError(BilgeError):
     """The Chroma store cannot be reached or opened."""
 

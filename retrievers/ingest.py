@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from bilge.config import BilgeConfig
-from bilge.errors import FileRejected, IngestError, StoreLockedError
+from bilge.errors import FileRejected, IndexMismatchError, IngestError, StoreLockedError
 from bilge.paths import collection_dir
 from retrievers.bm25 import Bm25Index
 from retrievers.chunking import Chunk, chunk_blocks
@@ -82,6 +82,48 @@ def chunk_metadata(source: str, digest: str, chunk: Chunk) -> dict:
     return meta
 
 
+def built_with(manifest: Manifest) -> dict | None:
+    """The settings a collection was last built with, or None for a new one."""
+    stored = manifest.get_meta("fingerprint")
+    return json.loads(stored) if stored else None
+
+
+def embedded_by_other(stored: dict, embedder: Embedder) -> bool:
+    """Whether a collection's recorded settings name another embedder than `embedder`.
+
+    Collections built before the embedder's identity was recorded name it by its path; they
+    count as built by the model that lies at that path now."""
+    return stored.get("embedder") not in (embedder.identity, embedder.name) or stored.get("dim") != embedder.dim
+
+
+def settings_changed(stored: dict | None, current: dict, embedder: Embedder) -> list[str]:
+    """Which of the stored build settings the current ones differ from (none for a new collection)."""
+    if stored is None:
+        return []
+    names = ["embedder"] if embedded_by_other(stored, embedder) else []
+    return names + [key for key in ("format", "chunk_size", "chunk_overlap") if stored.get(key) != current[key]]
+
+
+def ensure_embedded_by(cfg: BilgeConfig, collection: str, embedder: Embedder) -> None:
+    """Refuse to search a collection with query vectors from another model than its passages'.
+
+    Why: a swapped `embedder.model` of the same width would otherwise rank by noise, silently."""
+    path = collection_dir(cfg, collection) / "manifest.sqlite3"
+    if not path.exists():  # built by hand (benchmarks, evaluation): nothing recorded to compare
+        return
+    manifest = Manifest(path)
+    try:
+        stored = built_with(manifest)
+    finally:
+        manifest.close()
+    if stored and embedded_by_other(stored, embedder):
+        raise IndexMismatchError(
+            f"collection '{collection}' was embedded with another model than embedder.model = "
+            f"'{cfg.embedder.model}'; rebuild it (`bilge ingest FOLDER --collection {collection} --rebuild`) "
+            "or set embedder.model back to the model it was built with"
+        )
+
+
 class Ingestor:
     """One ingest run into one collection; `run()` does the work under the collection's lock."""
 
@@ -91,10 +133,10 @@ class Ingestor:
         self.progress = progress or (lambda event: None)
         self.home = collection_dir(cfg, collection)
 
-    def fingerprint(self) -> str:
+    def settings(self) -> dict:
         ingest = self.cfg.ingest
-        return json.dumps({"format": INDEX_FORMAT, "embedder": self.embedder.name, "dim": self.embedder.dim,
-                           "chunk_size": ingest.chunk_size, "chunk_overlap": ingest.chunk_overlap})
+        return {"format": INDEX_FORMAT, "embedder": self.embedder.identity, "dim": self.embedder.dim,
+                "chunk_size": ingest.chunk_size, "chunk_overlap": ingest.chunk_overlap}
 
     def run(self, folder: Path, *, rebuild: bool = False) -> IngestReport:
         from filelock import FileLock, Timeout
@@ -120,16 +162,17 @@ class Ingestor:
             manifest.close()
 
     def _ingest(self, folder: Path, manifest: Manifest, rebuild: bool) -> IngestReport:
-        built_with = manifest.get_meta("fingerprint")
+        settings = self.settings()
+        changed_settings = settings_changed(built_with(manifest), settings, self.embedder)
         if rebuild:
             self.store.drop(self.collection)
             manifest.clear()
-        elif built_with not in (None, self.fingerprint()):
+        elif changed_settings:
             raise IngestError(
-                f"collection '{self.collection}' was built with other settings ({built_with}); "
+                f"collection '{self.collection}' was built with another {' and '.join(changed_settings)}; "
                 f"run `bilge ingest {folder} --collection {self.collection} --rebuild` to rebuild it"
             )
-        manifest.set_meta("fingerprint", self.fingerprint())
+        manifest.set_meta("fingerprint", json.dumps(settings))
         report = IngestReport()
         files, failures = scan_folder(folder)
         report.failed.extend({"path": p, "reason": r} for p, r in failures)

@@ -9,6 +9,7 @@ found it), so a person can see why a passage came first.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal, get_args
 
 import numpy as np
@@ -20,6 +21,7 @@ from retrievers.bm25 import Bm25Index
 from retrievers.chunking import index_text
 from retrievers.embeddings import Embedder, load_embedder
 from retrievers.fusion import Pool, add_stage, fuse
+from retrievers.ingest import ensure_embedded_by, rebuild_bm25
 from retrievers.rerank import CrossEncoderReranker, load_reranker
 from retrievers.store import ChunkStore, Hit
 
@@ -42,14 +44,15 @@ class Searcher:
             raise IndexMissingError(
                 f"no index for collection '{collection}': run `bilge ingest DIR --collection {collection}` first"
             )
-        self._embedder, self._reranker = embedder, reranker
+        self._given_embedder, self._reranker = embedder, reranker
         self._bm25: Bm25Index | None = None
 
-    @property
+    @cached_property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = load_embedder(self.cfg)
-        return self._embedder
+        """The configured (or given) embedder, once it is known to be the one the collection was built with."""
+        embedder = self._given_embedder or load_embedder(self.cfg)
+        ensure_embedded_by(self.cfg, self.collection, embedder)
+        return embedder
 
     @property
     def reranker(self) -> CrossEncoderReranker:
@@ -63,8 +66,6 @@ class Searcher:
             folder = collection_dir(self.cfg, self.collection) / "bm25"
             self._bm25 = Bm25Index.load(folder, self.cfg.bm25)
             if self._bm25 is None:  # settings changed or never built: rebuild from the store
-                from retrievers.ingest import rebuild_bm25
-
                 self._bm25 = rebuild_bm25(self.cfg, self.store, self.collection)
         return self._bm25
 

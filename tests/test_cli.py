@@ -66,6 +66,22 @@ def test_user_mistakes_are_one_line_errors(run, tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_searching_with_a_swapped_embedder_is_a_one_line_error(run, cfg, tiny_model_dir, docs_dir, tmp_path):
+    """Query vectors from another model than the passages' would rank by noise; refuse, say how to fix."""
+    from tests.conftest import make_config
+    from tests.test_ingest import retrained_copy
+
+    assert run("ingest", str(docs_dir), "--collection", "ilac").exit_code == 0
+    swapped = make_config(cfg.home, retrained_copy(tiny_model_dir, tmp_path / "retrained"))
+    config = write_config(tmp_path / "swapped.toml", swapped)
+    result = CliRunner().invoke(app, ["--config", str(config), "search", "parasetamol", "-c", "ilac", "--mode", "dense"],
+                                catch_exceptions=False)
+    assert result.exit_code == 1 and result.stderr.strip().count("\n") == 0
+    assert "collection 'ilac' was embedded with another model than embedder.model" in result.stderr
+    assert "--rebuild" in result.stderr and "Traceback" not in result.output
+    assert run("search", "parasetamol", "-c", "ilac", "--mode", "dense").exit_code == 0  # the original still works
+
+
 def test_bad_config_names_the_key(tmp_path):
     config = tmp_path / "bilge.toml"
     config.write_text("[retrieval]\nk = 0\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -81,7 +82,7 @@ class CrashingEmbedder:
 
     def __init__(self, inner, limit):
         self.inner, self.limit = inner, limit
-        self.name, self.dim = inner.name, inner.dim
+        self.name, self.identity, self.dim = inner.name, inner.identity, inner.dim
 
     def embed_passages(self, texts):
         if self.limit == 0:
@@ -138,6 +139,51 @@ def test_changed_embedder_settings_require_rebuild(cfg, tiny_embedder, docs_dir)
         ingest(bigger_chunks, tiny_embedder, docs_dir)
     report = ingest(bigger_chunks, tiny_embedder, docs_dir, rebuild=True)
     assert report.added == 5
+
+
+def retrained_copy(model_dir: Path, destination: Path) -> Path:
+    """The same model with one weight changed, as a retraining in place would leave it."""
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    shutil.copytree(model_dir, destination)
+    weights = load_file(destination / "model.safetensors")
+    name = next(n for n in weights if n.endswith("LayerNorm.bias"))
+    weights[name] = weights[name] + 0.5
+    save_file(weights, destination / "model.safetensors")
+    return destination
+
+
+def test_a_moved_model_keeps_the_collection_and_a_retrained_one_needs_a_rebuild(cfg, tiny_model_dir, docs_dir, tmp_path):
+    """Collections remember the embedder by its content, not by where it lies."""
+    import shutil
+
+    from retrievers.embeddings import load_embedder
+    from tests.conftest import make_config
+
+    ingest(cfg, load_embedder(cfg), docs_dir)
+    moved = make_config(cfg.home, shutil.copytree(tiny_model_dir, tmp_path / "moved"))
+    assert ingest(moved, load_embedder(moved), docs_dir).unchanged == 5
+    retrained = make_config(cfg.home, retrained_copy(tiny_model_dir, tmp_path / "retrained"))
+    with pytest.raises(IngestError, match=r"was built with another embedder; run `bilge ingest .* --rebuild`"):
+        ingest(retrained, load_embedder(retrained), docs_dir)
+    assert len(snapshot(cfg)) > 0  # the refused run left the collection as it was
+
+
+def test_a_collection_recorded_by_model_path_is_still_accepted(cfg, tiny_embedder, docs_dir):
+    """Collections built before the embedder's identity was recorded named it by its path."""
+    import json
+
+    from retrievers.manifest import Manifest
+
+    ingest(cfg, tiny_embedder, docs_dir)
+    manifest = Manifest(collection_dir(cfg, COLLECTION) / "manifest.sqlite3")
+    legacy = {**json.loads(manifest.get_meta("fingerprint")), "embedder": tiny_embedder.name}
+    manifest.set_meta("fingerprint", json.dumps(legacy))
+    assert ingest(cfg, tiny_embedder, docs_dir).unchanged == 5
+    assert json.loads(manifest.get_meta("fingerprint"))["embedder"] == tiny_embedder.identity
+    manifest.close()
 
 
 def test_missing_folder_is_an_error(cfg, tiny_embedder, tmp_path):
