@@ -29,7 +29,7 @@ from retrievers.embeddings import load_embedder  # noqa: E402
 from retrievers.evaluation import EVAL_COLLECTION, paragraphs_set, temporary_store  # noqa: E402
 from retrievers.fusion import Pool, add_stage, fuse  # noqa: E402
 from retrievers.rerank import load_reranker  # noqa: E402
-from retrievers.search import Searcher, hit_index_text  # noqa: E402
+from retrievers.search import Searcher  # noqa: E402
 from retrievers.squad import load_squad  # noqa: E402
 
 DENSE_WEIGHTS = (0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
@@ -46,7 +46,7 @@ def saved_pools(cfg, squad: Path) -> list[tuple[Pool, set[str]]]:
         for qid, question in tqdm(list(evalset.questions.items()), desc="pools", file=sys.stderr):
             pool = searcher.first_stage_pool(question, embedder.embed_queries([question])[0], 50)
             top = store.get(EVAL_COLLECTION, [i for i, _ in fuse(pool, {"bm25": 1.0, "dense": 1.0}, "convex")[:30]])
-            for hit, score in zip(top, reranker.score(question, [hit_index_text(h) for h in top])):
+            for hit, score in zip(top, reranker.score(question, searcher.reranker_texts(question, top))):
                 pool[hit.chunk_id]["rerank"] = score
             pools.append((pool, set(evalset.qrels[qid])))
     return pools

@@ -24,13 +24,10 @@ from retrievers.fusion import Pool, add_stage, fuse
 from retrievers.ingest import ensure_embedded_by, rebuild_bm25
 from retrievers.rerank import CrossEncoderReranker, load_reranker
 from retrievers.store import ChunkStore, Hit
+from retrievers.window import query_window
 
 Mode = Literal["bm25", "dense", "hybrid", "rerank"]
 MODES: tuple[str, ...] = get_args(Mode)
-
-
-def hit_index_text(hit: Hit) -> str:
-    return index_text(hit.text, hit.metadata.get("title", ""), hit.metadata.get("section", ""))
 
 
 class Searcher:
@@ -104,13 +101,19 @@ class Searcher:
             hit.scores.update(first_stage[hit.chunk_id])
         fused = dict(ranked)
         if rerank:
-            for hit, score in zip(hits, self.reranker.score(query, [hit_index_text(hit) for hit in hits])):
+            for hit, score in zip(hits, self.reranker.score(query, self.reranker_texts(query, hits))):
                 hit.scores["rerank"] = score
             fused = dict(add_stage(ranked, {hit.chunk_id: hit.scores["rerank"] for hit in hits}, "rerank",
                                    retrieval.rerank_weight, retrieval.fusion, retrieval.rrf_k))
         for hit in hits:
             hit.scores["fused"] = fused[hit.chunk_id]
         return sorted(hits, key=lambda hit: hit.scores["fused"], reverse=True)[:k]
+
+    def reranker_texts(self, query: str, hits: list[Hit]) -> list[str]:
+        """What the cross-encoder reads of each hit: its heading context and the query's window of it."""
+        terms = set(self.bm25.terms(query))
+        return [index_text(query_window(hit.text, terms, self.bm25.terms, self.cfg.reranker.window_chars),
+                           hit.metadata.get("title", ""), hit.metadata.get("section", "")) for hit in hits]
 
     def first_stage_pool(self, query: str, vector: np.ndarray, fetch: int) -> Pool:
         """Both retrievers' top `fetch`, each candidate with both scores (the missing one computed)."""

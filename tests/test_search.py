@@ -84,6 +84,24 @@ def test_rerank_adds_the_cross_encoder_as_a_weighted_stage(searcher):
     assert [h.chunk_id for h in ignoring_it] == [h.chunk_id for h in hybrid]
 
 
+def test_the_cross_encoder_reads_the_query_window_of_each_hit(searcher):
+    """Heading context kept, the body cut to the sentences that hold the query's terms."""
+    from retrievers.chunking import index_text
+
+    query = "karaciğer hasarı"
+    hits = searcher.search(query, "hybrid", 5)
+    whole = searcher.cfg.model_copy(update={"reranker": searcher.cfg.reranker.model_copy(update={"window_chars": 0})})
+    reads_all = Searcher(whole, "ilac", store=searcher.store, embedder=searcher.embedder)
+    assert reads_all.reranker_texts(query, hits) == [
+        index_text(h.text, h.metadata["title"], h.metadata["section"]) for h in hits]
+    narrow = searcher.cfg.model_copy(update={"reranker": searcher.cfg.reranker.model_copy(update={"window_chars": 80})})
+    windows = Searcher(narrow, "ilac", store=searcher.store, embedder=searcher.embedder).reranker_texts(query, hits)
+    for hit, text in zip(hits, windows):
+        heading, _, body = text.rpartition("\n")
+        assert heading and len(body) <= 80 and body in hit.text
+    assert "karaciğer" in turkish_casefold(windows[0])
+
+
 def test_bad_queries_and_modes(searcher):
     with pytest.raises(InputError, match="empty query"):
         searcher.search("   ")

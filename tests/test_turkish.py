@@ -48,3 +48,29 @@ def test_cp1254_and_bom_files_decode():
 def test_binary_detection():
     assert looks_binary(b"\x00\x01\x02PK\x03\x04" * 100)
     assert not looks_binary("Düz metin\n".encode())
+
+
+def window_of(query: str, text: str, budget: int) -> str:
+    from retrievers.window import query_window
+
+    stem = make_stemmer("prefix", 5)
+    return query_window(text, set(analyze(query, stem)), lambda t: analyze(t, stem), budget)
+
+
+LEAFLET = ("Parasetamol ağrı kesici ve ateş düşürücü bir ilaçtır. Tabletler bir bardak su ile yutulur. "
+           "Çocuklarda doz kiloya göre hesaplanır. Karaciğer hastalığı olanlar doktoruna danışmalıdır. "
+           "Yüksek dozda alınması KARACİĞERE zarar verebilir. İlacı güneş ışığından uzak saklayınız.")
+
+
+def test_query_window_keeps_the_sentences_with_the_query_terms():
+    window = window_of("Karaciğer hastalığında parasetamol zarar verir mi?", LEAFLET, 110)
+    assert window == ("Karaciğer hastalığı olanlar doktoruna danışmalıdır. "
+                      "Yüksek dozda alınması KARACİĞERE zarar verebilir.")
+    assert window_of("Tabletler nasıl yutulur?", LEAFLET, 110).startswith("Parasetamol ağrı kesici")  # earliest run
+    assert window_of("karaciğer", LEAFLET, 0) == LEAFLET == window_of("karaciğer", LEAFLET, 1000)
+
+
+def test_query_window_cuts_one_long_sentence_at_a_space():
+    sentence = "Bu ilaç " + "uzun bir açıklama ile " * 20 + "karaciğer için zararlıdır."
+    window = window_of("karaciğer", sentence, 60)
+    assert len(window) <= 60 and sentence.startswith(window) and not window.endswith(" ")
