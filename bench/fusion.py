@@ -50,8 +50,8 @@ def saved_pools(cfg, squad: Path, windows: list[int]) -> tuple[list[tuple[Pool, 
     with temporary_store(cfg, evalset, embedder) as (eval_cfg, store):
         searchers = {window: Searcher(eval_cfg.model_copy(update={"reranker": eval_cfg.reranker.model_copy(
             update={"window_chars": window})}), EVAL_COLLECTION, store=store, embedder=embedder) for window in windows}
+        searcher = searchers[windows[0]]  # the first stage does not depend on the window
         for qid, question in tqdm(list(evalset.questions.items()), desc="pools", file=sys.stderr):
-            searcher = searchers[windows[0]]
             pool = searcher.first_stage_pool(question, embedder.embed_queries([question])[0], 50)
             top = store.get(EVAL_COLLECTION, [i for i, _ in fuse(pool, {"bm25": 1.0, "dense": 1.0}, "convex")
                                               [:cfg.retrieval.rerank_top_n]])
