@@ -51,6 +51,20 @@ def test_reranker_smoke_run(recipe, shared_data):
     assert (recipe.output / "README.md").read_text(encoding="utf-8").startswith("# Bilge Turkish cross-encoder")
 
 
+def test_reranker_pairs_are_the_query_windows_the_app_reads():
+    from training.pairs import QaSet
+    from training.reranker import labelled_pairs
+
+    filler = "Kutuyu serin bir yerde saklayınız. " * 20
+    paragraphs = [filler + "Parasetamol günde en fazla dört kez alınır. " + filler, "Işıktan koruyunuz. " * 40]
+    train = QaSet(["Parasetamol günde kaç kez alınır?"], paragraphs, [0])
+    rows = labelled_pairs(train, [[1]], [[1]], window_chars=120)
+    assert rows["label"] == [1.0, 0.0]
+    assert "Parasetamol günde en fazla dört kez alınır." in rows["passage"][0]
+    assert all(len(passage) <= 120 for passage in rows["passage"])
+    assert labelled_pairs(train, [[1]], [[1]], window_chars=0)["passage"] == paragraphs  # 0: the whole paragraph
+
+
 def test_reader_windows_point_at_the_answer_tokens(tiny_model_dir):
     from transformers import AutoTokenizer
 
@@ -94,9 +108,10 @@ def test_precision_reaches_the_trainer_and_a_bad_one_is_refused(tmp_path, tiny_m
 
 
 def test_the_shipped_recipes_are_valid_recipes(tmp_path):
-    from training.recipes import SHIPPED
+    from training.recipes import SHIPPED, TRAINER_OPTIONS
 
     assert set(SHIPPED) == {"embedder", "reranker", "reader"}
     for options in SHIPPED.values():
-        options = {key: value for key, value in options.items() if key != "layers"}
+        options = {key: value for key, value in options.items() if key not in TRAINER_OPTIONS}
         assert Recipe(output=tmp_path, base=tmp_path, **options).max_steps == options["max_steps"]
+

@@ -136,6 +136,9 @@ def reranker(
     base_dir: BaseDir = Path("models/base"),
     embedder_dir: Annotated[Path | None, typer.Option("--embedder", help="Bi-encoder that mines negatives.")] = None,
     layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 4,
+    window_chars: Annotated[int, typer.Option(
+        min=0, help="Train on each paragraph's query window of this many characters, as reranker.window_chars "
+                    "reads them (0: whole paragraphs).")] = 450,
     max_steps: Steps = 1200, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 100,
     patience: Patience = 4, dev_questions: DevSize = 600, precision: PrecisionOption = "auto",
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
@@ -149,7 +152,8 @@ def reranker(
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
                      precision)
-    _train_and_report(lambda: train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir), output, json_output)
+    _train_and_report(lambda: train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir,
+                                             window_chars=window_chars), output, json_output)
 
 
 @train_app.command("reader")
@@ -189,7 +193,7 @@ def train_all(
     """
     from training.embedder import train_embedder
     from training.reader import train_reader
-    from training.recipes import SHIPPED
+    from training.recipes import SHIPPED, TRAINER_OPTIONS
     from training.reranker import train_reranker
 
     _require_data(data)
@@ -198,21 +202,22 @@ def train_all(
         _build_base(base_dir, True, data)
 
     def recipe_for(name: str) -> tuple:
+        """(the Recipe, the trainer's own options) of one shipped model."""
         options = dict(SHIPPED[name])
-        layers = options.pop("layers", None)
+        trainer_options = {key: options.pop(key) for key in TRAINER_OPTIONS if key in options}
         for key in ("max_steps", "eval_steps"):
             options[key] = max(1, round(options[key] * steps_fraction))
-        return _recipe(output / name, base_dir, **options), layers
+        return _recipe(output / name, base_dir, **options), trainer_options
 
     results = {}
     with trainer_output_to_stderr():
         recipe, _ = recipe_for("embedder")
         results["embedder"] = train_embedder(recipe, data, _command())
-        recipe, layers = recipe_for("reranker")
-        results["reranker"] = train_reranker(recipe, data, _command(), layers=layers, embedder=output / "embedder")
-        recipe, layers = recipe_for("reader")
+        recipe, options = recipe_for("reranker")
+        results["reranker"] = train_reranker(recipe, data, _command(), embedder=output / "embedder", **options)
+        recipe, options = recipe_for("reader")
         recipe.base = output / "embedder"  # the reader starts from the trained bi-encoder (recipes.py)
-        results["reader"] = train_reader(recipe, data, _command(), layers=layers)
+        results["reader"] = train_reader(recipe, data, _command(), **options)
     summary = {name: result["metrics"] for name, result in results.items()}
     print_json(summary) if json_output else typer.echo("\n".join(f"{name}: dev {m}" for name, m in summary.items()))
 
