@@ -141,6 +141,5 @@ def main() -> None:
               f"| {statistics.median(seconds[variant]) * 1000:.0f} |")
 
 
-
 if __name__ == "__main__":
     main()

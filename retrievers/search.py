@@ -24,7 +24,7 @@ from retrievers.fusion import Pool, add_stage, fuse
 from retrievers.ingest import ensure_embedded_by, rebuild_bm25
 from retrievers.rerank import CrossEncoderReranker, load_reranker
 from retrievers.store import ChunkStore, Hit
-from retrievers.window import query_window
+from retrievers.window import query_windows
 
 Mode = Literal["bm25", "dense", "hybrid", "rerank"]
 MODES: tuple[str, ...] = get_args(Mode)
@@ -111,9 +111,9 @@ class Searcher:
 
     def reranker_texts(self, query: str, hits: list[Hit]) -> list[str]:
         """What the cross-encoder reads of each hit: its heading context and the query's window of it."""
-        terms = set(self.bm25.terms(query))
-        return [index_text(query_window(hit.text, terms, self.bm25.terms, self.cfg.reranker.window_chars),
-                           hit.metadata.get("title", ""), hit.metadata.get("section", "")) for hit in hits]
+        windows = query_windows(query, [hit.text for hit in hits], self.bm25.terms, self.cfg.reranker.window_chars)
+        return [index_text(window, hit.metadata.get("title", ""), hit.metadata.get("section", ""))
+                for window, hit in zip(windows, hits)]
 
     def first_stage_pool(self, query: str, vector: np.ndarray, fetch: int) -> Pool:
         """Both retrievers' top `fetch`, each candidate with both scores (the missing one computed)."""

@@ -37,3 +37,9 @@ def query_window(text: str, query_terms: set[str], analyze: Callable[[str], list
     start, end = spans[best[0]][0], spans[best[1]][1]
     window = text[start:end]
     return window if len(window) <= budget else window[:budget].rsplit(" ", 1)[0]
+
+
+def query_windows(query: str, texts: list[str], analyze: Callable[[str], list[str]], budget: int) -> list[str]:
+    """Each text's `query_window` for one query, its terms analysed once."""
+    terms = set(analyze(query))
+    return [query_window(text, terms, analyze, budget) for text in texts]

@@ -114,4 +114,3 @@ def test_the_shipped_recipes_are_valid_recipes(tmp_path):
     for options in SHIPPED.values():
         options = {key: value for key, value in options.items() if key not in TRAINER_OPTIONS}
         assert Recipe(output=tmp_path, base=tmp_path, **options).max_steps == options["max_steps"]
-

@@ -16,35 +16,25 @@ import sys
 from pathlib import Path
 
 from bilge.config import Bm25Config, RerankerConfig
-from retrievers.turkish import analyze, make_stemmer
-from retrievers.window import query_window
+from retrievers.bm25 import Bm25Index
+from retrievers.window import query_windows
 from training.common import Recipe, fit_and_save, hf_arguments
 from training.pairs import QaSet, bm25_negatives, dense_negatives, load_train_dev, sample_dev
 
 WINDOW_CHARS = RerankerConfig().window_chars
-
-
-class Windows:
-    """A question's window of each paragraph, analysed as the app's default BM25 analyzer does."""
-
-    def __init__(self, question: str, budget: int) -> None:
-        stem = make_stemmer(Bm25Config().stemmer, Bm25Config().prefix_length)
-        self._analyze = lambda text: analyze(text, stem)
-        self._terms, self._budget = set(self._analyze(question)), budget
-
-    def __call__(self, paragraph: str) -> str:
-        return query_window(paragraph, self._terms, self._analyze, self._budget)
+ANALYZE = Bm25Index(Bm25Config(), []).terms  # the app's default BM25 analyzer, which picks its windows
 
 
 def labelled_pairs(train: QaSet, bm25: list[list[int]], dense: list[list[int]], per_source: int = 2,
                    window_chars: int = WINDOW_CHARS) -> dict:
     rows = {"query": [], "passage": [], "label": []}
     for i, (question, gold) in enumerate(zip(train.questions, train.answer_of)):
-        window = Windows(question, window_chars)
         negatives = list(dict.fromkeys(bm25[i][:per_source] + dense[i][:per_source]))
-        for index, label in [(gold, 1.0)] + [(n, 0.0) for n in negatives]:
+        labelled = [(gold, 1.0)] + [(n, 0.0) for n in negatives]
+        windows = query_windows(question, [train.paragraphs[index] for index, _ in labelled], ANALYZE, window_chars)
+        for window, (_, label) in zip(windows, labelled):
             rows["query"].append(question)
-            rows["passage"].append(window(train.paragraphs[index]))
+            rows["passage"].append(window)
             rows["label"].append(label)
     return rows
 
@@ -57,9 +47,9 @@ def dev_samples(dev: QaSet, depth: int = 20, seed: int = 0, window_chars: int = 
     for question, gold, negatives in zip(dev.questions, dev.answer_of, bm25_negatives(dev, depth)):
         others = [i for i in rng.sample(range(len(dev.paragraphs)), len(dev.paragraphs)) if i != gold and i not in negatives]
         negatives = negatives + others[: depth - len(negatives)]
-        window = Windows(question, window_chars)
-        samples.append({"query": question, "positive": [window(dev.paragraphs[gold])],
-                        "negative": [window(dev.paragraphs[n]) for n in negatives]})
+        positive, *negative = query_windows(question, [dev.paragraphs[i] for i in [gold, *negatives]], ANALYZE,
+                                            window_chars)
+        samples.append({"query": question, "positive": [positive], "negative": negative})
     return samples
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Callable
 import typer
 
 from bilge.cli.common import JsonOption, friendly, print_json, trainer_output_to_stderr
+from bilge.config import RerankerConfig
 
 train_app = typer.Typer(help="Build and train the Turkish retrieval models (writes models/).", no_args_is_help=True)
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -138,7 +139,7 @@ def reranker(
     layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 4,
     window_chars: Annotated[int, typer.Option(
         min=0, help="Train on each paragraph's query window of this many characters, as reranker.window_chars "
-                    "reads them (0: whole paragraphs).")] = 450,
+                    "reads them (0: whole paragraphs).")] = RerankerConfig().window_chars,
     max_steps: Steps = 1200, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 100,
     patience: Patience = 4, dev_questions: DevSize = 600, precision: PrecisionOption = "auto",
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
