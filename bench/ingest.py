@@ -56,7 +56,7 @@ def measure(cfg_path: Path | None, folder: Path) -> dict:
         unchanged_seconds = time.perf_counter() - again
     return {"folder": folder.name, "files": files, "chunks": report.chunks, "seconds": seconds,
             "files_per_s": files / seconds, "chunks_per_s": report.chunks / seconds,
-            "rerun_s": unchanged_seconds, "embedder": embedder.name}
+            "rerun_s": unchanged_seconds, "embedder": f"{embedder.name} ({embedder.identity})"}
 
 
 def main() -> None:

@@ -61,11 +61,8 @@ ProgressFn = Callable[[IngestEvent], None]
 
 
 def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def chunk_id(source: str, digest: str, index: int) -> str:

@@ -51,6 +51,46 @@ def test_reranker_smoke_run(recipe, shared_data):
     assert (recipe.output / "README.md").read_text(encoding="utf-8").startswith("# Bilge Turkish cross-encoder")
 
 
+def test_a_cross_encoder_base_keeps_its_head_and_the_chosen_layers(tmp_path, tiny_model_dir):
+    """Pruning a trained cross-encoder: the kept layers and the scoring head are the trained ones."""
+    import torch
+    from sentence_transformers import CrossEncoder
+
+    from training.reranker import cross_encoder_from, mean_pooled_cross_encoder
+
+    trained = mean_pooled_cross_encoder(tiny_model_dir, 2)
+    trained.save(str(tmp_path / "ce"))
+    pairs = [("Parasetamol kaç kez alınır?", "Günde en fazla dört kez alınır."),
+             ("Işık", "Serin yerde saklayınız.")]
+    whole = cross_encoder_from(tmp_path / "ce", [0, 1])
+    assert whole.predict(pairs) == pytest.approx(trained.predict(pairs), abs=1e-6)  # same layers, same head
+
+    pruned = cross_encoder_from(tmp_path / "ce", [1])
+    layer = pruned[0].auto_model.encoder.layer
+    assert len(layer) == 1 and pruned[0].auto_model.config.num_hidden_layers == 1
+    assert torch.equal(layer[0].output.dense.weight, trained[0].auto_model.encoder.layer[1].output.dense.weight)
+    assert torch.equal(pruned[2].linear.weight, trained[2].linear.weight)  # the trained head, not a new one
+    pruned.save(str(tmp_path / "pruned"))
+    reloaded = CrossEncoder(str(tmp_path / "pruned"), device="cpu")
+    assert reloaded.predict(pairs) == pytest.approx(pruned.predict(pairs), abs=1e-6)
+
+
+@pytest.mark.parametrize("spec, kept", [("2", [0, 1]), ("0,2", [0, 2]), (" 1 ", [0])])
+def test_layer_choices_are_a_count_or_a_list(spec, kept):
+    from training.reranker import layer_choice
+
+    assert layer_choice(spec, 3) == kept
+
+
+@pytest.mark.parametrize("spec", ["0", "4", "0,3", "1,1", "2,1", "iki", ""])
+def test_impossible_layer_choices_are_refused_with_the_value(spec):
+    from bilge.errors import InputError
+    from training.reranker import layer_choice
+
+    with pytest.raises(InputError, match="--layers"):
+        layer_choice(spec, 3)
+
+
 def test_reranker_pairs_are_the_query_windows_the_app_reads():
     from training.pairs import QaSet
     from training.reranker import labelled_pairs

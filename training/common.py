@@ -55,6 +55,11 @@ class Recipe:
         return self.output / "checkpoints"
 
 
+def encoder_dir(base: Path) -> Path:
+    """Where a base's transformers weights are: `encoder/` of a bi-encoder built by `train base`, else the folder."""
+    return base / "encoder" if (base / "encoder").is_dir() else base
+
+
 def last_checkpoint(recipe: Recipe) -> str | None:
     """The checkpoint to resume from, or None for a fresh start.
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from retrievers.answer_metrics import best_of
 from retrievers.reader import qa_windows
-from training.common import Recipe, hf_arguments, last_checkpoint, write_model_card
+from training.common import Recipe, encoder_dir, hf_arguments, last_checkpoint, write_model_card
 from training.pack import pack
 
 
@@ -112,7 +112,7 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
     from transformers import (AutoModelForQuestionAnswering, AutoTokenizer, EarlyStoppingCallback,
                               TrainingArguments)
 
-    encoder = recipe.base / "encoder" if (recipe.base / "encoder").is_dir() else recipe.base
+    encoder = encoder_dir(recipe.base)
     # 1. model: the base's first `layers` layers and a fresh start/end head
     tokenizer = AutoTokenizer.from_pretrained(str(recipe.base), local_files_only=True)
     model = AutoModelForQuestionAnswering.from_pretrained(str(encoder), num_hidden_layers=layers,

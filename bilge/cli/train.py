@@ -136,7 +136,9 @@ def reranker(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/reranker"),
     base_dir: BaseDir = Path("models/base"),
     embedder_dir: Annotated[Path | None, typer.Option("--embedder", help="Bi-encoder that mines negatives.")] = None,
-    layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 4,
+    layers: Annotated[str, typer.Option(
+        help="How many of the base's first layers to keep (4), or which ones (0,2,3). A cross-encoder base keeps "
+             "its head, so a trained one can be pruned and fine-tuned back.")] = "4",
     window_chars: Annotated[int, typer.Option(
         min=0, help="Train on each paragraph's query window of this many characters, as reranker.window_chars "
                     "reads them (0: whole paragraphs).")] = RerankerConfig().window_chars,
