@@ -3,9 +3,10 @@
 The cross-encoder starts from some of the base's layers (a shallower model keeps reranking 20
 candidates within the latency budget on a 2-core CPU): the first N, or the ones named. A plain
 encoder gets a new one-logit head; a cross-encoder keeps its own, so a trained one can be pruned
-and fine-tuned back. It is trained with binary cross-entropy on (question, paragraph) pairs: the answering paragraph and
-hard negatives mined by BM25 and by the bi-encoder. Every passage is the query window the app
-shows the cross-encoder (`retrievers.window`), so training reads what inference reads.
+and fine-tuned back. It is trained with binary cross-entropy on (question, paragraph) pairs: the
+answering paragraph and hard negatives mined by BM25 and by the bi-encoder. Every passage is the
+query window the app shows the cross-encoder (`retrievers.window`), so training reads what
+inference reads.
 Validation: rerank MRR@10 on dev, the candidates being each question's BM25 top 20 (the answer
 always among them, so the metric isolates the reranker).
 """
@@ -122,7 +123,8 @@ def cross_encoder_from(base: Path, kept: list[int], device: str = "cpu"):
 
 
 def train_reranker(recipe: Recipe, data_dir: Path, command: str, *, layers: str | int = 4,
-                   embedder: Path | None = None, window_chars: int = WINDOW_CHARS, callbacks: list | None = None) -> dict:
+                   embedder: Path | None = None, window_chars: int = WINDOW_CHARS,
+                   callbacks: list | None = None) -> dict:
     import torch
     from datasets import Dataset
     from sentence_transformers import CrossEncoderTrainer, CrossEncoderTrainingArguments, SentenceTransformer
@@ -151,7 +153,8 @@ def train_reranker(recipe: Recipe, data_dir: Path, command: str, *, layers: str 
     args = CrossEncoderTrainingArguments(**hf_arguments(recipe, "eval_dev_mrr@10"))
     read = f"its {window_chars}-character query window" if window_chars else "the whole paragraph"
     data = (f"Layers {','.join(map(str, kept))} of the base; {len(dataset)} labelled (question, paragraph) pairs "
-            f"from the repaired ENELPI files minus dev.json paragraphs (1 positive, up to 4 BM25/bi-encoder hard negatives each), the model reading {read}; "
+            f"from the repaired ENELPI files minus dev.json paragraphs (1 positive, up to 4 BM25/bi-encoder hard "
+            f"negatives each), the model reading {read}; "
             f"dev: {len(dev.questions)} questions, candidates = BM25 top 20 plus the answer, read the same way")
     # 6. train  7. evaluate the best model  8. save with its card
     return fit_and_save(recipe, model, CrossEncoderTrainer, args, dataset, loss, evaluator, baseline,
