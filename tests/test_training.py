@@ -51,6 +51,49 @@ def test_reranker_smoke_run(recipe, shared_data):
     assert (recipe.output / "README.md").read_text(encoding="utf-8").startswith("# Bilge Turkish cross-encoder")
 
 
+def test_a_distilled_reranker_learns_its_teachers_scores(recipe, shared_data, tmp_path, tiny_model_dir):
+    """--teacher: the student regresses on the teacher's logits (here all near 3), so its loss falls."""
+    import torch
+
+    from training.reranker import mean_pooled_cross_encoder, train_reranker
+
+    teacher = mean_pooled_cross_encoder(tiny_model_dir, 2)
+    torch.nn.init.constant_(teacher[2].linear.bias, 3.0)
+    teacher.save(str(tmp_path / "teacher"))
+    recipe.max_steps, recipe.learning_rate = 30, 1e-2
+    train_reranker(recipe, shared_data, "bilge train reranker (test)", layers=1, teacher=tmp_path / "teacher")
+    state = json.loads(sorted((recipe.output / "checkpoints").glob("checkpoint-*/trainer_state.json"))[-1].read_text())
+    losses = [entry["loss"] for entry in state["log_history"] if "loss" in entry]
+    assert losses[-1] < 0.8 * losses[0]
+    assert "the logits of the teacher" in (recipe.output / "README.md").read_text(encoding="utf-8")
+
+
+def test_teacher_labels_are_its_logits_on_a_seeded_sample(tmp_path, tiny_model_dir):
+    import torch
+
+    from training.reranker import mean_pooled_cross_encoder, teacher_labelled
+
+    teacher = mean_pooled_cross_encoder(tiny_model_dir, 2)
+    teacher.save(str(tmp_path / "teacher"))
+    rows = {"query": [f"soru {i}" for i in range(10)], "passage": [f"Işık ve ısı {i}." for i in range(10)],
+            "label": [1.0] * 10}
+    labelled = teacher_labelled(rows, tmp_path / "teacher", 4, seed=1)
+    assert labelled == teacher_labelled(rows, tmp_path / "teacher", 4, seed=1)  # resumable: the same sample
+    assert len(labelled["query"]) == 4 and labelled["query"] != rows["query"][:4]
+    expected = teacher.predict(list(zip(labelled["query"], labelled["passage"])), activation_fn=torch.nn.Identity())
+    assert labelled["label"] == pytest.approx([float(x) for x in expected], abs=1e-5)
+    assert all(rows["passage"][rows["query"].index(q)] == p for q, p in zip(labelled["query"], labelled["passage"]))
+
+
+def test_a_missing_teacher_is_refused_before_any_work(recipe, shared_data, tmp_path):
+    from bilge.errors import InputError
+    from training.reranker import train_reranker
+
+    with pytest.raises(InputError, match="--teacher"):
+        train_reranker(recipe, shared_data, "bilge train reranker (test)", layers=1, teacher=tmp_path / "yok")
+    assert not recipe.output.exists()
+
+
 def test_a_cross_encoder_base_keeps_its_head_and_the_chosen_layers(tmp_path, tiny_model_dir):
     """Pruning a trained cross-encoder: the kept layers and the scoring head are the trained ones."""
     import torch
@@ -103,6 +146,18 @@ def test_reranker_pairs_are_the_query_windows_the_app_reads():
     assert "Parasetamol günde en fazla dört kez alınır." in rows["passage"][0]
     assert all(len(passage) <= 120 for passage in rows["passage"])
     assert labelled_pairs(train, [[1]], [[1]], window_chars=0)["passage"] == paragraphs  # 0: the whole paragraph
+
+
+def test_random_negatives_are_neither_the_answer_nor_a_hard_negative():
+    from training.pairs import QaSet
+    from training.reranker import labelled_pairs
+
+    paragraphs = [f"Paragraf {i}: ilaç saklama koşulları." for i in range(6)]
+    train = QaSet(["Soru bir?", "Soru iki?"], paragraphs, [0, 3])
+    rows = labelled_pairs(train, [[1], [4]], [[2], [5]], window_chars=0, random_negatives=1, seed=3)
+    assert rows["label"] == [1.0, 0.0, 0.0, 0.0] * 2
+    assert rows["passage"][3] not in paragraphs[:3] and rows["passage"][7] not in paragraphs[3:]
+    assert rows == labelled_pairs(train, [[1], [4]], [[2], [5]], window_chars=0, random_negatives=1, seed=3)
 
 
 def test_reader_windows_point_at_the_answer_tokens(tiny_model_dir):

@@ -6,7 +6,9 @@ encoder gets a new one-logit head; a cross-encoder keeps its own, so a trained o
 and fine-tuned back. It is trained with binary cross-entropy on (question, paragraph) pairs: the
 answering paragraph and hard negatives mined by BM25 and by the bi-encoder. Every passage is the
 query window the app shows the cross-encoder (`retrievers.window`), so training reads what
-inference reads.
+inference reads. With a teacher (`--teacher`), the student learns the teacher's scores instead
+(MSE on its logits, as sentence-transformers' distillation recipes do), so that the scores keep the
+teacher's scale, which the assistant's abstention threshold (`answer.min_score`) reads.
 Validation: rerank MRR@10 on dev, the candidates being each question's BM25 top 20 (the answer
 always among them, so the metric isolates the reranker).
 """
@@ -30,10 +32,15 @@ ANALYZE = Bm25Index(Bm25Config(), []).terms  # the app's default BM25 analyzer, 
 
 
 def labelled_pairs(train: QaSet, bm25: list[list[int]], dense: list[list[int]], per_source: int = 2,
-                   window_chars: int = WINDOW_CHARS) -> dict:
+                   window_chars: int = WINDOW_CHARS, random_negatives: int = 0, seed: int = 0) -> dict:
+    """Each question with its paragraph (label 1) and hard negatives (label 0), plus
+    `random_negatives` unrelated paragraphs: the easy cases that set how low an off-topic score is."""
+    rng = random.Random(seed)
     rows = {"query": [], "passage": [], "label": []}
     for i, (question, gold) in enumerate(zip(train.questions, train.answer_of)):
         negatives = list(dict.fromkeys(bm25[i][:per_source] + dense[i][:per_source]))
+        others = [n for n in range(len(train.paragraphs)) if n != gold and n not in negatives]
+        negatives += rng.sample(others, min(random_negatives, len(others)))
         labelled = [(gold, 1.0)] + [(n, 0.0) for n in negatives]
         windows = query_windows(question, [train.paragraphs[index] for index, _ in labelled], ANALYZE, window_chars)
         for window, (_, label) in zip(windows, labelled):
@@ -55,6 +62,20 @@ def dev_samples(dev: QaSet, depth: int = 20, seed: int = 0, window_chars: int = 
                                             window_chars)
         samples.append({"query": question, "positive": [positive], "negative": negative})
     return samples
+
+
+def teacher_labelled(rows: dict, teacher: Path, pairs: int, seed: int, device: str = "cpu") -> dict:
+    """`pairs` of the rows (a seeded sample: the teacher's forward pass is the cost, so only what
+    training reads is scored), each labelled with the teacher's logit for it."""
+    import torch
+    from sentence_transformers import CrossEncoder
+
+    chosen = sorted(random.Random(seed).sample(range(len(rows["query"])), min(pairs, len(rows["query"]))))
+    sample = {key: [values[i] for i in chosen] for key, values in rows.items()}
+    model = CrossEncoder(str(teacher), device=device, local_files_only=True)
+    logits = model.predict(list(zip(sample["query"], sample["passage"])), batch_size=32,
+                           activation_fn=torch.nn.Identity(), show_progress_bar=True)
+    return {**sample, "label": [float(x) for x in logits]}
 
 
 def mean_pooled_cross_encoder(base: Path, layers: int, device: str = "cpu"):
@@ -123,14 +144,16 @@ def cross_encoder_from(base: Path, kept: list[int], device: str = "cpu"):
 
 
 def train_reranker(recipe: Recipe, data_dir: Path, command: str, *, layers: str | int = 4,
-                   embedder: Path | None = None, window_chars: int = WINDOW_CHARS,
+                   embedder: Path | None = None, window_chars: int = WINDOW_CHARS, teacher: Path | None = None,
                    callbacks: list | None = None) -> dict:
     import torch
     from datasets import Dataset
     from sentence_transformers import CrossEncoderTrainer, CrossEncoderTrainingArguments, SentenceTransformer
     from sentence_transformers.cross_encoder.evaluation import CrossEncoderRerankingEvaluator
-    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss, MSELoss
 
+    if teacher is not None and not (teacher / "config.json").is_file():
+        raise InputError(f"--teacher {teacher}: no model here; give a cross-encoder directory (e.g. models/reranker)")
     device = "cuda" if torch.cuda.is_available() else "cpu"
     # 1. model: the chosen layers of the base under its own scoring head, or mean pooling and a fresh one
     kept = layer_choice(str(layers), encoder_layers(recipe.base))
@@ -140,11 +163,14 @@ def train_reranker(recipe: Recipe, data_dir: Path, command: str, *, layers: str 
     train, dev = load_train_dev(data_dir)
     dev = sample_dev(dev, recipe.dev_questions, recipe.seed)
     miner = SentenceTransformer(str(embedder or recipe.base), device=device, local_files_only=True)
-    dataset = Dataset.from_dict(labelled_pairs(train, bm25_negatives(train), dense_negatives(train, miner),
-                                               window_chars=window_chars))
+    rows = labelled_pairs(train, bm25_negatives(train), dense_negatives(train, miner), window_chars=window_chars,
+                          random_negatives=1 if teacher else 0, seed=recipe.seed)
     del miner
-    # 3. loss (positives are one in five: weight them up)  4. evaluator and its baseline
-    loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(4.0))
+    if teacher:
+        rows = teacher_labelled(rows, teacher, recipe.max_steps * recipe.batch_size, recipe.seed, device)
+    dataset = Dataset.from_dict(rows)
+    # 3. loss: the teacher's logits, or labels (positives are one in five: weight them up)  4. evaluator, baseline
+    loss = MSELoss(model) if teacher else BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(4.0))
     evaluator = CrossEncoderRerankingEvaluator(dev_samples(dev, window_chars=window_chars), at_k=10, name="dev",
                                                write_csv=False)
     baseline = evaluator(model)
@@ -152,9 +178,10 @@ def train_reranker(recipe: Recipe, data_dir: Path, command: str, *, layers: str 
     # 5. arguments
     args = CrossEncoderTrainingArguments(**hf_arguments(recipe, "eval_dev_mrr@10"))
     read = f"its {window_chars}-character query window" if window_chars else "the whole paragraph"
+    labels = f" and 1 random one; labels = the logits of the teacher {teacher}" if teacher else ""
     data = (f"Layers {','.join(map(str, kept))} of the base; {len(dataset)} labelled (question, paragraph) pairs "
             f"from the repaired ENELPI files minus dev.json paragraphs (1 positive, up to 4 BM25/bi-encoder hard "
-            f"negatives each), the model reading {read}; "
+            f"negatives each{labels}), the model reading {read}; "
             f"dev: {len(dev.questions)} questions, candidates = BM25 top 20 plus the answer, read the same way")
     # 6. train  7. evaluate the best model  8. save with its card
     return fit_and_save(recipe, model, CrossEncoderTrainer, args, dataset, loss, evaluator, baseline,

@@ -142,6 +142,9 @@ def reranker(
     window_chars: Annotated[int, typer.Option(
         min=0, help="Train on each paragraph's query window of this many characters, as reranker.window_chars "
                     "reads them (0: whole paragraphs).")] = RerankerConfig().window_chars,
+    teacher: Annotated[Path | None, typer.Option(
+        help="A cross-encoder whose scores the model learns (distillation, MSE on its logits) instead of 0/1 "
+             "labels; with --base the same model and fewer --layers, a faster one that keeps its score scale.")] = None,
     max_steps: Steps = 1200, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 100,
     patience: Patience = 4, dev_questions: DevSize = 600, precision: PrecisionOption = "auto",
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
@@ -156,7 +159,7 @@ def reranker(
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
                      precision)
     _train_and_report(lambda: train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir,
-                                             window_chars=window_chars), output, json_output)
+                                             window_chars=window_chars, teacher=teacher), output, json_output)
 
 
 @train_app.command("reader")
