@@ -37,6 +37,7 @@ from retrievers.fusion import Pool, add_stage, fuse  # noqa: E402
 from retrievers.rerank import load_reranker  # noqa: E402
 from retrievers.search import Searcher  # noqa: E402
 from retrievers.squad import load_squad  # noqa: E402
+from variants import window_sizes, with_window  # noqa: E402
 
 DENSE_WEIGHTS = (0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
 RERANK_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -58,9 +59,8 @@ def saved_pools(cfg, squad: Path, variants: list[Variant]) -> tuple[list[tuple[P
         update={"model": path})})) for path in dict.fromkeys(path for path, _ in variants)}
     pools, seconds = [], {variant: [] for variant in variants}
     with temporary_store(cfg, evalset, embedder) as (eval_cfg, store):
-        searchers = {window: Searcher(eval_cfg.model_copy(update={"reranker": eval_cfg.reranker.model_copy(
-            update={"window_chars": window})}), EVAL_COLLECTION, store=store, embedder=embedder)
-            for window in dict.fromkeys(window for _, window in variants)}
+        searchers = {window: Searcher(with_window(eval_cfg, window), EVAL_COLLECTION, store=store, embedder=embedder)
+                     for window in dict.fromkeys(window for _, window in variants)}
         searcher = searchers[variants[0][1]]  # the first stage does not depend on the window
         for qid, question in tqdm(list(evalset.questions.items()), desc="pools", file=sys.stderr):
             pool = searcher.first_stage_pool(question, embedder.embed_queries([question])[0], 50)
@@ -111,7 +111,7 @@ def main() -> None:
                         "configured one, comma-separated (each reads every window size)")
     args = parser.parse_args()
     cfg = load_config(args.config)
-    windows = list(dict.fromkeys([cfg.reranker.window_chars, *(int(w) for w in args.windows.split(",") if w.strip())]))
+    windows = window_sizes(cfg, args.windows)
     models = list(dict.fromkeys([str(cfg.resolve(cfg.reranker.model)),
                                  *(str(Path(m).resolve()) for m in args.rerankers.split(",") if m.strip())]))
     variants = [(model, window) for model in models for window in windows]

@@ -38,6 +38,7 @@ from retrievers.rerank import load_reranker  # noqa: E402
 from retrievers.search import MODES, Searcher  # noqa: E402
 from retrievers.squad import load_squad  # noqa: E402
 from retrievers.store import ChunkStore  # noqa: E402
+from variants import window_sizes, with_window  # noqa: E402
 
 
 def turkish_chunks(count: int, size: int):
@@ -56,10 +57,6 @@ def turkish_chunks(count: int, size: int):
 def with_precision(cfg, precision: str):
     return cfg.model_copy(update={section: getattr(cfg, section).model_copy(update={"precision": precision})
                                   for section in ("embedder", "reranker")})
-
-
-def with_window(cfg, window: int):
-    return cfg.model_copy(update={"reranker": cfg.reranker.model_copy(update={"window_chars": window})})
 
 
 def timed_rows(cfg, windows: list[int]) -> list[tuple[str, str, object]]:
@@ -106,7 +103,7 @@ def main() -> None:
     precisions = ["float32", "bfloat16"] if native_bfloat16() else ["float32"]
     with tempfile.TemporaryDirectory() as home:
         cfg = load_config(args.config).model_copy(update={"home": Path(home)})
-        windows = list(dict.fromkeys([cfg.reranker.window_chars, *(int(w) for w in args.windows.split(",") if w)]))
+        windows = window_sizes(cfg, args.windows)
         store = ChunkStore(cfg)
         started = time.perf_counter()
         sources = turkish_chunks(args.chunks, cfg.ingest.chunk_size)

@@ -39,8 +39,9 @@ def labelled_pairs(train: QaSet, bm25: list[list[int]], dense: list[list[int]], 
     rows = {"query": [], "passage": [], "label": []}
     for i, (question, gold) in enumerate(zip(train.questions, train.answer_of)):
         negatives = list(dict.fromkeys(bm25[i][:per_source] + dense[i][:per_source]))
-        others = [n for n in range(len(train.paragraphs)) if n != gold and n not in negatives]
-        negatives += rng.sample(others, min(random_negatives, len(others)))
+        if random_negatives:
+            others = [n for n in range(len(train.paragraphs)) if n != gold and n not in negatives]
+            negatives += rng.sample(others, min(random_negatives, len(others)))
         labelled = [(gold, 1.0)] + [(n, 0.0) for n in negatives]
         windows = query_windows(question, [train.paragraphs[index] for index, _ in labelled], ANALYZE, window_chars)
         for window, (_, label) in zip(windows, labelled):
