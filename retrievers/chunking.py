@@ -39,6 +39,11 @@ def index_text(text: str, title: str, section: str) -> str:
     return f"{context}\n{text}" if context else text
 
 
+def passage_windows(text: str, size: int) -> list[str]:
+    """`text` cut the way the chunker cuts a document: whole sentences, at most `size` characters each."""
+    return [chunk.text for chunk in chunk_blocks([Block(text, False)], size, 0)[1]]
+
+
 def document_text(blocks: list[Block]) -> str:
     return BLOCK_SEPARATOR.join(block.text for block in blocks)
 

@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from bilge.config import BilgeConfig
+from bilge.config import BilgeConfig, IngestConfig
 from bilge.errors import FileRejected, IndexMismatchError, IngestError, StoreLockedError
 from bilge.paths import collection_dir
 from retrievers.bm25 import Bm25Index
-from retrievers.chunking import Chunk, chunk_blocks
+from retrievers.chunking import Chunk, chunk_blocks, index_text, passage_windows
 from retrievers.embeddings import Embedder
 from retrievers.loaders import read_blocks
 from retrievers.manifest import Manifest
@@ -228,7 +228,7 @@ class Ingestor:
         if not chunks:
             raise FileRejected("no text could be extracted (a scanned PDF needs OCR first)")
         manifest.mark_pending(source)
-        write_chunks(self.store, self.collection, self.embedder, source, digest, chunks, self.cfg.ingest.batch_size)
+        write_chunks(self.store, self.collection, self.embedder, source, digest, chunks, self.cfg.ingest)
         manifest.mark_done(source, digest, len(chunks))
         return ("updated" if record is not None and record.status == "done" else "added"), len(chunks)
 
@@ -242,23 +242,29 @@ def _in_scope(records: dict, folder: Path) -> list[str]:
 
 
 def write_chunks(store: ChunkStore, collection: str, embedder: Embedder, source: str, digest: str,
-                 chunks: list[Chunk], batch_size: int, on_batch: Callable[[int], None] = lambda n: None) -> None:
-    """Replace a source's chunks in the store: delete the old ones, embed and upsert the new."""
+                 chunks: list[Chunk], ingest: IngestConfig, on_batch: Callable[[int], None] = lambda n: None) -> None:
+    """Replace a source's chunks in the store: delete the old ones, embed and upsert the new.
+
+    A chunk longer than the embedder reads (a whole paragraph stored as one passage, or a model
+    that reads 128 tokens) is also embedded as chunk-sized windows, so its end can be found."""
     store.delete_source(collection, source)
-    for i in range(0, len(chunks), batch_size):
-        batch = chunks[i:i + batch_size]
-        vectors = embedder.embed_passages([c.index_text for c in batch])  # (batch, dim)
-        store.upsert(
-            collection, [chunk_id(source, digest, c.index) for c in batch], vectors,
-            [c.text for c in batch], [chunk_metadata(source, digest, c) for c in batch],
-        )
+    for i in range(0, len(chunks), ingest.batch_size):
+        batch = chunks[i:i + ingest.batch_size]
+        texts = [c.index_text for c in batch]
+        ids = [chunk_id(source, digest, c.index) for c in batch]
+        store.upsert(collection, ids, embedder.embed_passages(texts), [c.text for c in batch],
+                     [chunk_metadata(source, digest, c) for c in batch])
+        windows = [(chunk_id_, index_text(window, c.title, c.section))
+                   for chunk_id_, c, overflows in zip(ids, batch, embedder.overflows(texts)) if overflows
+                   for window in passage_windows(c.text, ingest.chunk_size)]
+        if windows:
+            parents, window_texts = map(list, zip(*windows))
+            store.upsert_windows(collection, parents, embedder.embed_passages(window_texts), window_texts, source)
         on_batch(len(batch))
 
 
 def rebuild_bm25(cfg: BilgeConfig, store: ChunkStore, collection: str) -> Bm25Index:
     """Rebuild and save the BM25 index from every chunk in the store."""
-    from retrievers.chunking import index_text
-
     ids, texts = [], []
     if store.exists(collection):
         for hit in store.iter_all(collection):

@@ -122,8 +122,8 @@ class Searcher:
         for chunk_id, score in self.bm25.search(query, fetch):
             pool.setdefault(chunk_id, {})["bm25"] = score
         no_dense = [chunk_id for chunk_id, stages in pool.items() if "dense" not in stages]
-        for chunk_id, stored in (self.store.embeddings(self.collection, no_dense) if no_dense else {}).items():
-            pool[chunk_id]["dense"] = float(np.dot(stored, vector))
+        for chunk_id, score in (self.store.dense_scores(self.collection, no_dense, vector) if no_dense else {}).items():
+            pool[chunk_id]["dense"] = score
         no_bm25 = [chunk_id for chunk_id, stages in pool.items() if "bm25" not in stages]
         for chunk_id, score in (self.bm25.scores_of(query, no_bm25) if no_bm25 else {}).items():
             pool[chunk_id]["bm25"] = score
@@ -137,10 +137,10 @@ class Searcher:
         """The stage scores a mode did not compute itself (fused modes already have both)."""
         missing_dense = [h.chunk_id for h in hits if "dense" not in h.scores]
         missing_bm25 = [h.chunk_id for h in hits if "bm25" not in h.scores]
-        vectors = self.store.embeddings(self.collection, missing_dense) if missing_dense else {}
+        dense = self.store.dense_scores(self.collection, missing_dense, vector) if missing_dense else {}
         lexical = self.bm25.scores_of(query, missing_bm25) if missing_bm25 else {}
         for hit in hits:
             if "dense" not in hit.scores:
-                hit.scores["dense"] = float(np.dot(vectors[hit.chunk_id], vector))
+                hit.scores["dense"] = dense[hit.chunk_id]
             if "bm25" not in hit.scores:
                 hit.scores["bm25"] = lexical.get(hit.chunk_id, 0.0)

@@ -2,6 +2,12 @@
 embedding function (Bilge always passes its own vectors), results turned into `Hit`s.
 
 Distance becomes similarity in exactly one place (`_hits`).
+
+A passage longer than the embedder reads keeps one vector in its collection (of its beginning,
+like every other chunk) and gets more in a companion collection, `NAME.windows`: one per
+window of it (`ingest.write_chunks`). Its dense score is its best vector's, so its end can be
+found (MaxP, Dai & Callan 2019). Everything else (counts, listing, BM25, the chunk text) sees
+only the chunks.
 """
 
 from __future__ import annotations
@@ -12,8 +18,16 @@ from typing import Any, Iterator
 import numpy as np
 
 from bilge.config import BilgeConfig
-from bilge.errors import IndexMissingError, StoreError
+from bilge.errors import IndexMissingError, InputError, StoreError
 from bilge.paths import chroma_dir
+
+
+WINDOWS_SUFFIX = ".windows"
+
+
+def windows_of(name: str) -> str:
+    """The companion collection holding the extra window vectors of `name`'s long passages."""
+    return name + WINDOWS_SUFFIX
 
 
 @dataclass
@@ -54,6 +68,12 @@ class ChunkStore:
         self._client = client if client is not None else open_client(cfg)
 
     def collection(self, name: str, *, create: bool = False):
+        if create and name.endswith(WINDOWS_SUFFIX):
+            raise InputError(f"collection name '{name}': names ending in '{WINDOWS_SUFFIX}' are Bilge's own; "
+                             "choose another name")
+        return self._collection(name, create=create)
+
+    def _collection(self, name: str, *, create: bool = False):
         if create:
             return self._client.get_or_create_collection(
                 name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
@@ -66,20 +86,41 @@ class ChunkStore:
             ) from None
 
     def names(self) -> list[str]:
+        return [name for name in self._all_names() if not name.endswith(WINDOWS_SUFFIX)]
+
+    def _all_names(self) -> list[str]:
         return sorted(c.name if hasattr(c, "name") else str(c) for c in self._client.list_collections())
 
     def exists(self, name: str) -> bool:
         return name in self.names()
 
+    def _with_windows(self, name: str) -> list[str]:
+        """`name` and its companion collection of window vectors, those of them that exist."""
+        present = self._all_names()
+        return [collection for collection in (name, windows_of(name)) if collection in present]
+
+    def _windows(self, name: str):
+        """The companion collection of `name`'s window vectors; None when no passage needed one."""
+        return self._collection(windows_of(name)) if windows_of(name) in self._all_names() else None
+
     def drop(self, name: str) -> None:
-        if self.exists(name):
-            self._client.delete_collection(name)
+        for collection in self._with_windows(name):
+            self._client.delete_collection(collection)
 
     def count(self, name: str) -> int:
         return self.collection(name).count() if self.exists(name) else 0
 
     def upsert(self, name: str, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
-        collection = self.collection(name, create=True)
+        self._upsert(self.collection(name, create=True), ids, vectors, texts, metadatas)
+
+    def upsert_windows(self, name: str, parents: list[str], vectors: np.ndarray, texts: list[str],
+                       source: str) -> None:
+        """Extra vectors of `name`'s long passages: window i of chunk `parents[i]` of `source`."""
+        ids = [f"{parent}#w{parents[:n].count(parent)}" for n, parent in enumerate(parents)]
+        metadatas = [{"source": source, "parent": parent} for parent in parents]
+        self._upsert(self._collection(windows_of(name), create=True), ids, vectors, texts, metadatas)
+
+    def _upsert(self, collection, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
         step = self._client.get_max_batch_size()
         for i in range(0, len(ids), step):
             collection.upsert(
@@ -88,20 +129,36 @@ class ChunkStore:
             )
 
     def delete_source(self, name: str, source: str) -> None:
-        if self.exists(name):
-            self.collection(name).delete(where={"source": source})
+        for collection in self._with_windows(name):
+            self._collection(collection).delete(where={"source": source})
 
     def query(self, name: str, vector: np.ndarray, k: int) -> list[Hit]:
-        collection = self.collection(name)
+        """The k chunks nearest to `vector`, a long passage scored by its best window."""
+        hits = {hit.chunk_id: hit for hit in self._nearest(self.collection(name), vector, k)}
+        windows = self._windows(name)
+        if windows is not None:
+            best: dict[str, float] = {}
+            for window in self._nearest(windows, vector, k, include=("metadatas", "distances")):
+                parent = window.metadata["parent"]
+                best[parent] = max(best.get(parent, -1.0), window.scores["dense"])
+            for hit in self.get(name, [parent for parent in best if parent not in hits]):
+                hits[hit.chunk_id] = hit
+            for parent, score in best.items():
+                if parent in hits:
+                    hits[parent].scores["dense"] = max(hits[parent].scores.get("dense", -1.0), score)
+        return sorted(hits.values(), key=lambda hit: hit.scores["dense"], reverse=True)[:k]
+
+    @staticmethod
+    def _nearest(collection, vector: np.ndarray, k: int,
+                 include: tuple[str, ...] = ("documents", "metadatas", "distances")) -> list[Hit]:
         k = min(k, collection.count())
         if k == 0:
             return []
-        result = collection.query(
-            query_embeddings=[vector], n_results=k, include=["documents", "metadatas", "distances"]
-        )
-        return _hits(result)
+        return _hits(collection.query(query_embeddings=[vector], n_results=k, include=list(include)))
 
     def get(self, name: str, ids: list[str]) -> list[Hit]:
+        if not ids:
+            return []
         return _rows(self.collection(name).get(ids=ids, include=["documents", "metadatas"]))
 
     def neighbours(self, name: str, source: str, first: int, last: int) -> list[Hit]:
@@ -120,9 +177,18 @@ class ChunkStore:
             counts[source] = counts.get(source, 0) + 1
         return dict(sorted(counts.items()))
 
-    def embeddings(self, name: str, ids: list[str]) -> dict[str, np.ndarray]:
+    def dense_scores(self, name: str, ids: list[str], vector: np.ndarray) -> dict[str, float]:
+        """The cosine of `vector` with each chunk of `ids` (its best window's for a long passage)."""
         result = self.collection(name).get(ids=ids, include=["embeddings"])
-        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(result["ids"], result["embeddings"])}
+        scores = {i: float(np.dot(np.asarray(e, dtype=np.float32), vector))
+                  for i, e in zip(result["ids"], result["embeddings"])}
+        windows = self._windows(name)
+        if windows is not None:
+            found = windows.get(where={"parent": {"$in": ids}}, include=["embeddings", "metadatas"])
+            for embedding, metadata in zip(found["embeddings"], found["metadatas"]):
+                parent = metadata["parent"]
+                scores[parent] = max(scores[parent], float(np.dot(np.asarray(embedding, dtype=np.float32), vector)))
+        return scores
 
     def iter_all(self, name: str, page: int = 5000) -> Iterator[Hit]:
         """Every chunk of a collection, a page at a time (BM25 rebuilds)."""
@@ -147,10 +213,10 @@ def _rows(result: dict) -> list[Hit]:
 
 def _hits(result: dict) -> list[Hit]:
     """Chroma's column-wise query result → Hits; cosine distance → similarity (1 − d)."""
+    ids = result["ids"][0]
+    documents = (result.get("documents") or [None])[0] or [""] * len(ids)
     return [
         Hit(chunk_id, text, metadata or {}, {"dense": 1.0 - float(distance)})
-        for chunk_id, text, metadata, distance in zip(
-            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
-        )
+        for chunk_id, text, metadata, distance in zip(ids, documents, result["metadatas"][0], result["distances"][0])
     ]
 
