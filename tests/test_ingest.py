@@ -93,9 +93,6 @@ class CrashingEmbedder:
     def embed_queries(self, texts):
         return self.inner.embed_queries(texts)
 
-    def overflows(self, texts):
-        return self.inner.overflows(texts)
-
 
 @pytest.mark.parametrize("batches_before_crash", [0, 1, 3, 6])
 def test_interrupted_ingest_resumes_to_the_same_store(cfg, tiny_embedder, docs_dir, tmp_path, batches_before_crash):
