@@ -3,11 +3,11 @@ embedding function (Bilge always passes its own vectors), results turned into `H
 
 Distance becomes similarity in exactly one place (`_hits`).
 
-A passage longer than the embedder reads keeps one vector in its collection (of its beginning,
-like every other chunk) and gets more in a companion collection, `NAME.windows`: one per
-window of it (`ingest.write_chunks`). Its dense score is its best vector's, so its end can be
-found (MaxP, Dai & Callan 2019). Everything else (counts, listing, BM25, the chunk text) sees
-only the chunks.
+Every chunk keeps one vector in its collection; one longer than `embedder.window_chars` gets
+more in a companion collection, `NAME.windows`, one per window of whole sentences
+(`ingest.write_chunks`). Its dense score is its best vector's (MaxP, Dai & Callan 2019), so a
+question about one sentence meets that sentence, even past what the embedder reads. Everything
+else (counts, listing, BM25, the chunk text) sees only the chunks.
 """
 
 from __future__ import annotations
