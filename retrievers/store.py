@@ -137,15 +137,12 @@ class ChunkStore:
         hits = {hit.chunk_id: hit for hit in self._nearest(self.collection(name), vector, k)}
         windows = self._windows(name)
         if windows is not None:
-            best: dict[str, float] = {}
-            for window in self._nearest(windows, vector, k, include=("metadatas", "distances")):
-                parent = window.metadata["parent"]
-                best[parent] = max(best.get(parent, -1.0), window.scores["dense"])
-            for hit in self.get(name, [parent for parent in best if parent not in hits]):
-                hits[hit.chunk_id] = hit
-            for parent, score in best.items():
-                if parent in hits:
-                    hits[parent].scores["dense"] = max(hits[parent].scores.get("dense", -1.0), score)
+            best = {chunk_id: hit.scores["dense"] for chunk_id, hit in hits.items()}
+            found = self._nearest(windows, vector, k, include=("metadatas", "distances"))
+            _keep_best(best, [w.metadata["parent"] for w in found], [w.scores["dense"] for w in found])
+            hits.update((hit.chunk_id, hit) for hit in self.get(name, [i for i in best if i not in hits]))
+            for chunk_id, hit in hits.items():
+                hit.scores["dense"] = best[chunk_id]
         return sorted(hits.values(), key=lambda hit: hit.scores["dense"], reverse=True)[:k]
 
     @staticmethod
@@ -185,9 +182,8 @@ class ChunkStore:
         windows = self._windows(name)
         if windows is not None:
             found = windows.get(where={"parent": {"$in": ids}}, include=["embeddings", "metadatas"])
-            for embedding, metadata in zip(found["embeddings"], found["metadatas"]):
-                parent = metadata["parent"]
-                scores[parent] = max(scores[parent], float(np.dot(np.asarray(embedding, dtype=np.float32), vector)))
+            _keep_best(scores, [m["parent"] for m in found["metadatas"]],
+                       [float(np.dot(np.asarray(e, dtype=np.float32), vector)) for e in found["embeddings"]])
         return scores
 
     def iter_all(self, name: str, page: int = 5000) -> Iterator[Hit]:
@@ -203,6 +199,12 @@ class ChunkStore:
                 return
             yield from _rows(result)
             offset += len(result["ids"])
+
+
+def _keep_best(scores: dict[str, float], parents: list[str], window_scores: list[float]) -> None:
+    """A chunk scores as its best vector: raise each parent's score to its windows' best."""
+    for parent, score in zip(parents, window_scores):
+        scores[parent] = max(scores.get(parent, -1.0), score)
 
 
 def _rows(result: dict) -> list[Hit]:
