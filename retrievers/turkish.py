@@ -30,7 +30,26 @@ STOPWORDS = frozenset(
 )
 """A short Turkish stop list: function words and question particles, none of them content."""
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)]*(?=\s)|\n+")
+QUESTION_WORDS = frozenset(
+    """ne neler nedir nelerdir neyi neyin neye nasıl nasıldır hangi hangisi hangileri kaç kaçtır kaçta
+    kim kimdir kimler nerede nereden nereye neresi neresidir nereli neden niçin niye mi mı mu mü midir mıdır mudur müdür
+    misiniz mısınız miyim mıyım musunuz müsünüz mıdır var mı yok gerekir gerekiyor olur olmalı
+    peki ya acaba""".split()
+)
+"""Words that ask rather than say what is asked about."""
+
+QUESTION_STEMS = re.compile(r"^(?:ne(?:y|re|den|dir|ler)\w*|kaç(?:a|ta|tan|tır|tir|ar|ıncı|ıncısı)?|hangi\w*|"
+                            r"kim(?:i|in|e|de|den|dir|di|ler\w*)?|nasıl\w*)$")
+"""Inflected question words ("neyle", "neydi", "nerenin", "kaça", "kimdi"): they ask, they do not name."""
+
+
+def is_question_word(word: str) -> bool:
+    """`word` (Turkish-casefolded) asks rather than names: a question word or particle, inflected or not."""
+    return word in QUESTION_WORDS or bool(QUESTION_STEMS.match(word))
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)]*(?=\s)|(?<=[a-zçğıöşü]{3})[.!?]+(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü])|\n+")
+"""A stop before a space, a stop glued to a capitalised word after a lower-case word (extracted
+text loses that space: "etmiştir.Anadolu"), or a line break."""
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -38,6 +57,15 @@ def turkish_casefold(text: str) -> str:
     """Lower-case with Turkish rules (I→ı, İ→i), NFC-normalised, accents kept."""
     text = unicodedata.normalize("NFC", text)
     return text.translate(_UPPER_TO_LOWER).lower()
+
+
+_DIACRITICS = str.maketrans("ıüöçşğâîû", "iuocsgaiu")
+
+
+def fold_diacritics(text: str) -> str:
+    """Casefolded Turkish without its diacritics (ı→i, ş→s, ğ→g, â→a …): for matching words that
+    people type without them ("Ibni", "maglup") against text that has them."""
+    return turkish_casefold(text).translate(_DIACRITICS)
 
 
 def sentence_case(text: str) -> str:

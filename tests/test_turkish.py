@@ -34,6 +34,16 @@ def test_sentence_boundaries_respect_abbreviations_and_ordinals():
     ]
 
 
+def test_a_sentence_glued_to_the_next_still_ends():
+    """Extracted text often loses the space after a full stop ("etmiştir.Anadolu"); a capital right
+    after the stop of a lower-case word ends the sentence, but not after an abbreviation or numeral."""
+    text = "Savaşı kazanmıştır.Anadolu Beylikleri kuruldu. Dr.Ayşe geldi. IV.Murat tahta çıktı. Prof.Kaya yazdı."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Savaşı kazanmıştır.", "Anadolu Beylikleri kuruldu.", "Dr.Ayşe geldi.", "IV.Murat tahta çıktı.",
+        "Prof.Kaya yazdı.",
+    ]
+
+
 def test_mojibake_is_repaired():
     assert repair_text("Ä°laÃ§ ÅŸurubu Ä±lÄ±k suyla") == "İlaç şurubu ılık suyla"
 
