@@ -149,15 +149,57 @@ class AnswerConfig(Section):
         True, description="Let the chat model call the search tools; false = Bilge searches, the model only writes."
     )
     timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for the server.")
+    selector: str = Field(
+        "models/selector", description="Answer-sentence selector (a cross-encoder trained to pick the answering "
+        "sentence among its neighbours); when missing, the reranker scores the sentences."
+    )
+    passage_weight: float = Field(
+        1.0, ge=0, description="A sentence's answer score = selector logit + this × its passage's fused retrieval "
+        "score, so a sentence from a lower passage needs a reason to beat the top passage's (chosen on TQuAD dev)."
+    )
+    lexical_weight: float = Field(
+        4.0, ge=0, description="Weight, in the answer score, of the share of the question's idf mass (BM25 stems) "
+        "a sentence holds: the rare name or number the selector reads past (chosen on TQuAD dev)."
+    )
+    sentence_min_score: float = Field(
+        0.05, ge=0, le=1, description="Selector probability (0–1) of the best sentence below which the evidence is "
+        "weak: rewrite, then abstain (calibrated on unanswerable questions, README)."
+    )
+    reader_min_margin: float = Field(
+        -4.0, description="Reader margin (answer span over [CLS], in logits) of the best sentence below which the "
+        "evidence is weak, like the two scores above (calibrated on unanswerable questions; -100: off)."
+    )
     reader: str = Field(
         "models/reader", description="Extractive reader directory; when missing, the best sentence is the answer."
     )
+    reader_candidates: int = Field(
+        3, ge=0, le=20, description="Best sentences (by selector and passage) the reader reads; its margin joins "
+        "their score."
+    )
+    reader_weight: float = Field(
+        1.0, ge=0, description="Weight of the reader's margin (answer span over [CLS]) in a sentence's answer score."
+    )
+    reader_neighbours: int = Field(
+        1, ge=0, le=5, description="Sentences on each side of the chosen one that the reader reads with it."
+    )
+    reader_max_tokens: int = Field(
+        128, ge=32, le=512, description="Tokens the reader reads (question and window); what it was trained on."
+    )
     span_min_score: float = Field(
-        4.0, description="Reader confidence (start + end logit) below which no short answer is marked, only the "
-        "sentence quoted: on TQuAD dev, spans at 4 or more (half of them) had EM 0.33 / F1 0.52, the rest far less."
+        -100.0, description="Reader margin (answer span over [CLS], in logits) below which no short answer is marked, "
+        "only the sentence quoted (-100: always marked; on TQuAD dev no threshold raised F1)."
     )
     min_score: float = Field(
-        0.5, ge=0, le=1, description="Cross-encoder score (0–1) below which evidence is weak: rewrite, then abstain."
+        0.1, ge=0, le=1, description="Cross-encoder score (0–1) of the best passage below which evidence is weak: "
+        "rewrite, then abstain."
+    )
+    check_names: bool = Field(
+        True, description="Abstain, naming the word, when the question names something no document contains: a "
+        "content word rarer than `name_max_zipf` in general Turkish whose stem occurs nowhere in the collection."
+    )
+    name_max_zipf: float = Field(
+        3.5, ge=0, le=8, description="Words below this Zipf frequency in general Turkish (wordfreq) count as names "
+        "for `check_names` (aspirin 3.5, köpek 5.0, zaman 6.2)."
     )
     max_rewrites: int = Field(2, ge=0, le=5, description="Query rewrites tried when the evidence is weak.")
     passages: int = Field(3, ge=1, le=20, description="Top passages the reader reads and the answer cites.")

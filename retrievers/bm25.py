@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bilge.config import Bm25Config
-from retrievers.turkish import analyze, make_stemmer
+from retrievers.turkish import analyze, fold_diacritics, make_stemmer
 
 FORMAT_VERSION = 1
 
@@ -25,6 +25,7 @@ class Bm25Index:
         self.ids = ids
         self._retriever = retriever
         self._stem = make_stemmer(cfg.stemmer, cfg.prefix_length)
+        self._folded_vocabulary: set[str] | None = None
 
     @classmethod
     def build(cls, cfg: Bm25Config, ids: list[str], texts: list[str]) -> "Bm25Index":
@@ -38,6 +39,33 @@ class Bm25Index:
 
     def terms(self, text: str) -> list[str]:
         return analyze(text, self._stem)
+
+    def contains(self, word: str) -> bool:
+        """Whether the collection has the word's stem, compared without Turkish diacritics, so
+        "Ibni" finds "İbni" and "maglup" finds "mağlup"."""
+        if self._folded_vocabulary is None:
+            vocabulary = self._retriever.vocab_dict if self._retriever is not None else {}
+            self._folded_vocabulary = {fold_diacritics(term) for term in vocabulary}
+        terms = self.terms(word)
+        return bool(terms) and all(fold_diacritics(term) in self._folded_vocabulary for term in terms)
+
+    def coverage(self, question: str, text: str) -> float:
+        """The share of the question's idf mass whose terms `text` also holds (0–1): the lexical
+        evidence that a sentence answers, which no cross-encoder replaces on rare names and
+        numbers. Normalised so that it means the same in a small folder and a large one."""
+        terms = set(self.terms(question))
+        if self._retriever is None or not terms:
+            return 0.0
+        weights = {term: self._idf(term) for term in terms}
+        total = sum(weights.values())
+        found = set(self.terms(text))
+        return sum(w for term, w in weights.items() if term in found) / total if total else 0.0
+
+    def _idf(self, term: str) -> float:
+        """log((N + 1) / (df + 0.5)), df read off bm25s's term-major score matrix."""
+        pointer, token = self._retriever.scores["indptr"], self._retriever.vocab_dict.get(term)
+        frequency = int(pointer[token + 1] - pointer[token]) if token is not None else 0
+        return float(np.log((len(self.ids) + 1) / (frequency + 0.5)))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) for the best k chunks with a positive score."""

@@ -44,6 +44,7 @@ class EvalSet:
     questions: dict[str, str] = field(default_factory=dict)
     answers: dict[str, list[str]] = field(default_factory=dict)  # gold answer texts per question
     qrels: dict[str, dict[str, int]] = field(default_factory=dict)
+    gold: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # (source, chunk index, answer offset in it)
     uncovered: int = 0  # questions whose answer no single chunk covers (cut by a chunk boundary)
 
 
@@ -62,11 +63,12 @@ def documents_set(articles: list[Article], chunk_size: int, overlap: int) -> Eva
         for paragraph in article.paragraphs:
             for qa in paragraph.qas:
                 qid = f"q{len(evalset.questions)}"  # source ids repeat across merged files
-                relevant = {
-                    chunk_id(source, digest, c.index): 1
-                    for c in chunks for ans in qa.answers
-                    if ans.start >= 0 and c.start <= offset + ans.start and offset + ans.start + len(ans.text) <= c.end
-                }
+                covering = [(c, offset + ans.start - c.start) for c in chunks for ans in qa.answers
+                            if ans.start >= 0 and c.start <= offset + ans.start
+                            and offset + ans.start + len(ans.text) <= c.end]
+                relevant = {chunk_id(source, digest, c.index): 1 for c, _ in covering}
+                if covering:
+                    evalset.gold[qid] = (source, covering[0][0].index, covering[0][1])
                 evalset.questions[qid] = qa.question
                 evalset.answers[qid] = [ans.text for ans in qa.answers]
                 if relevant:
@@ -89,6 +91,8 @@ def paragraphs_set(articles: list[Article]) -> EvalSet:
                 evalset.questions[qid] = qa.question
                 evalset.answers[qid] = [ans.text for ans in qa.answers]
                 evalset.qrels[qid] = {chunk_id(source, digest, 0): 1}
+                if qa.answers and qa.answers[0].start >= 0:
+                    evalset.gold[qid] = (source, 0, qa.answers[0].start)
     return evalset
 
 

@@ -1,67 +1,34 @@
-"""Answer extraction: pick the answer span inside retrieved passages.
+"""The reader: marks the short answer inside the sentence the selector chose.
 
-Two readers behind one method, `read(question, passages) -> Span | None`:
-- `QaModelReader`: an extractive question-answering model (what `bilge train reader` writes),
-  scoring every start/end token pair inside the passage;
-- `SentenceReader`: the clearly named fallback when no reader model exists. The cross-encoder
-  scores each sentence of the passages against the question and the best sentence is the span.
-
-With a reader model installed the two work together (`SentenceThenSpanReader`): the
-cross-encoder picks the sentence, the model marks the answer inside it. Either way the span is
-a character range of one of the given passages, so the supporting sentence and the citation
-offsets follow from it.
+An extractive question-answering model (what `bilge train reader` writes) reads the chosen
+sentence with its neighbours under the passage heading (`retrievers.sentences.reader_input`), at
+most `answer.reader_max_tokens` tokens: the same window it was trained on. It scores every
+start/end token pair inside the chosen sentence and returns the best with its confidence: its
+margin over [CLS], where the reader points when the window does not answer (it was trained to).
+Below `answer.span_min_score` the assistant quotes the sentence alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from bilge.config import BilgeConfig
 from bilge.errors import ModelError
-from retrievers.rerank import CrossEncoderReranker
-from retrievers.turkish import sentence_spans
 
 
 @dataclass(frozen=True)
 class Span:
-    """An answer: `passages[passage][start:end]`, with the reader's confidence."""
+    """An answer: `context[start:end]`; `score` = its start + end logit, `null` = the same for
+    [CLS] (the reader's "no answer here"), so `margin` is how much the reader prefers the span."""
 
-    passage: int
     start: int
     end: int
     score: float
+    null: float = 0.0
 
-
-class Reader(Protocol):
-    name: str
-
-    def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
-        """The best answer span in `passages`; `headings` (title — section per passage) give
-        readers that score sentences the context a sentence alone lacks."""
-
-
-class SentenceReader:
-    """The best-scoring sentence is the answer (used when no reader model is installed).
-
-    Each sentence is scored with its passage's heading in front: "Günde 8 tabletten fazla
-    almayınız." only answers a question about paracetamol under "Parasetamol — Nasıl kullanılır?".
-    """
-
-    def __init__(self, reranker: CrossEncoderReranker) -> None:
-        self._reranker = reranker
-        self.name = "sentence-reader (fallback: no reader model)"
-
-    def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
-        candidates = [(p, s, e) for p, text in enumerate(passages) for s, e in sentence_spans(text)]
-        if not candidates:
-            return None
-        headings = headings or [""] * len(passages)
-        texts = [f"{headings[p]}\n{passages[p][s:e]}".lstrip() for p, s, e in candidates]
-        scores = self._reranker.score(question, texts)
-        best = max(range(len(candidates)), key=scores.__getitem__)
-        passage, start, end = candidates[best]
-        return Span(passage, start, end, scores[best])
+    @property
+    def margin(self) -> float:
+        return self.score - self.null
 
 
 def clip_question(tokenizer, question: str, max_tokens: int) -> str:
@@ -82,14 +49,14 @@ def qa_windows(tokenizer, questions: list[str], contexts: list[str], max_length:
 
 
 class QaModelReader:
-    """An extractive QA model (start/end logits over passage tokens)."""
+    """An extractive QA model (start/end logits over context tokens)."""
 
-    def __init__(self, model, tokenizer, name: str, max_length: int = 384, max_answer_tokens: int = 30) -> None:
+    def __init__(self, model, tokenizer, name: str, max_length: int = 128, max_answer_tokens: int = 30) -> None:
         self._model, self._tokenizer, self.name = model.eval(), tokenizer, name
         self._max_length, self._max_answer = max_length, max_answer_tokens
 
     @classmethod
-    def from_path(cls, path: str) -> QaModelReader:
+    def from_path(cls, path: str, max_length: int = 128) -> QaModelReader:
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
         try:
@@ -100,26 +67,27 @@ class QaModelReader:
                 f"reader model '{path}' cannot be loaded ({type(exc).__name__}: {exc}); "
                 "set answer.reader to a directory written by `bilge train reader`"
             ) from None
-        return cls(model, tokenizer, f"qa-model:{path}")
+        return cls(model, tokenizer, f"qa-model:{path}", max_length)
 
-    def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
+    def read(self, question: str, context: str, within: tuple[int, int] | None = None) -> Span | None:
+        """The best span of `context`; with `within`, only spans inside that character range."""
         import torch
 
-        if not passages:
-            return None
-        encoded = qa_windows(self._tokenizer, [question] * len(passages), passages, self._max_length, padding=True,
+        low, high = within or (0, len(context))
+        encoded = qa_windows(self._tokenizer, [question], [context], self._max_length, padding=True,
                              return_tensors="pt")
         offsets = encoded.pop("offset_mapping")
-        windows = encoded.pop("overflow_to_sample_mapping")
         inputs = {k: v.to(self._model.device) for k, v in encoded.items() if k in ("input_ids", "attention_mask")}
         with torch.inference_mode():
             output = self._model(**inputs)
         best: Span | None = None
-        for w in range(len(windows)):
-            context = [i for i, seq in enumerate(encoded.sequence_ids(w)) if seq == 1]
-            if not context:
+        null = float((output.start_logits[:, 0] + output.end_logits[:, 0]).min())
+        for w in range(len(offsets)):
+            tokens = [i for i, seq in enumerate(encoded.sequence_ids(w))
+                      if seq == 1 and offsets[w, i, 0] >= low and offsets[w, i, 1] <= high]
+            if not tokens:
                 continue
-            first, last = context[0], context[-1]
+            first, last = tokens[0], tokens[-1]
             start_logits = output.start_logits[w, first:last + 1]
             end_logits = output.end_logits[w, first:last + 1]
             pair = start_logits[:, None] + end_logits[None, :]
@@ -129,39 +97,13 @@ class QaModelReader:
             s, e = divmod(flat, pair.shape[1])
             score = float(pair[s, e])
             if best is None or score > best.score:
-                start, end = int(offsets[w, first + s, 0]), int(offsets[w, first + e, 1])
-                best = Span(int(windows[w]), start, end, score)
+                best = Span(int(offsets[w, first + s, 0]), int(offsets[w, first + e, 1]), score, null)
         return best
 
 
-class SentenceThenSpanReader:
-    """The cross-encoder chooses the sentence (the evidence a person reads); the QA model marks
-    the answer inside it.
-
-    Why not let the QA model choose among the passages: on 100 TQuAD dev questions the quoted
-    sentence then held a gold answer for 56 % of them, against 75 % when the cross-encoder
-    chooses; a short answer is worth little when the sentence beneath it is the wrong one.
-    """
-
-    def __init__(self, sentences: SentenceReader, spans: QaModelReader, min_score: float) -> None:
-        self._sentences, self._spans, self._min_score = sentences, spans, min_score
-        self.name = f"{spans.name} inside the best sentence"
-
-    def read(self, question: str, passages: list[str], headings: list[str] | None = None) -> Span | None:
-        """The marked answer, or the whole sentence when the model is not confident enough."""
-        sentence = self._sentences.read(question, passages, headings)
-        if sentence is None:
-            return None
-        inner = self._spans.read(question, [passages[sentence.passage][sentence.start:sentence.end]])
-        if inner is None or inner.score < self._min_score:
-            return sentence
-        return Span(sentence.passage, sentence.start + inner.start, sentence.start + inner.end, inner.score)
-
-
-def load_reader(cfg: BilgeConfig, reranker: CrossEncoderReranker) -> Reader:
-    """The sentence reader, with the reader model marking the answer when `answer.reader` exists."""
-    sentences = SentenceReader(reranker)
+def load_reader(cfg: BilgeConfig) -> QaModelReader | None:
+    """The reader model of `answer.reader`, or None when there is none (the sentence is the answer)."""
     path = cfg.resolve(cfg.answer.reader) if cfg.answer.reader else None
-    if path is not None and (path / "config.json").is_file():
-        return SentenceThenSpanReader(sentences, QaModelReader.from_path(str(path)), cfg.answer.span_min_score)
-    return sentences
+    if path is None or not (path / "config.json").is_file():
+        return None
+    return QaModelReader.from_path(str(path), cfg.answer.reader_max_tokens)

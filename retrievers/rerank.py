@@ -26,11 +26,21 @@ class CrossEncoderReranker:
         self._batch_size, self._precision = batch_size, precision
 
     def score(self, query: str, passages: list[str]) -> list[float]:
+        """Probabilities (0–1): what thresholds such as `answer.min_score` read."""
+        return self._predict(query, passages, None)
+
+    def logits(self, query: str, passages: list[str]) -> list[float]:
+        """Raw scores, unbounded: what is added to other evidence (a probability saturates at 1)."""
+        import torch
+
+        return self._predict(query, passages, torch.nn.Identity())
+
+    def _predict(self, query: str, passages: list[str], activation) -> list[float]:
         if not passages:
             return []
         with inference_precision(self._precision):
             scores = self._model.predict([(query, p) for p in passages], batch_size=self._batch_size,
-                                         show_progress_bar=False, convert_to_numpy=True)
+                                         show_progress_bar=False, convert_to_numpy=True, activation_fn=activation)
         return [float(s) for s in scores]
 
 

@@ -32,6 +32,19 @@ def test_bm25_finds_the_section_with_turkish_casefolding(searcher):
     assert hits[0].scores["bm25"] > 0
 
 
+def test_lexical_coverage_weighs_rare_terms_over_common_ones():
+    from bilge.config import Bm25Config
+    from retrievers.bm25 import Bm25Index
+
+    texts = ["Tabletler su ile alınır.", "Şurup su ile alınır.", "Kapsül su ile yutulur.", "Metformin tok alınır."]
+    index = Bm25Index.build(Bm25Config(), [str(n) for n in range(len(texts))], texts)
+    question = "Metformin su ile mi alınır?"
+    rare, common = index.coverage(question, "Metformin aç karnına"), index.coverage(question, "su ile")
+    assert 0.0 < common < rare < 1.0
+    assert index.coverage(question, "METFORMİN su ile alınır") == pytest.approx(1.0)
+    assert index.coverage("", "su") == 0.0 and index.coverage(question, "kedi") == 0.0
+
+
 @pytest.mark.parametrize("mode,stages", [
     ("bm25", {"bm25", "dense"}), ("dense", {"bm25", "dense"}),
     ("hybrid", {"bm25", "dense", "fused"}), ("rerank", {"bm25", "dense", "fused", "rerank"}),

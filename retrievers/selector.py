@@ -1,0 +1,111 @@
+"""The answer sentence: every sentence of the retrieved passages scored, ranked with its
+passage's evidence, and the best few read by the reader.
+
+A sentence's answer score = the selector's logit + `passage_weight` × its passage's fused
+retrieval score + `lexical_weight` × the share of the question's idf mass it holds +
+`reader_weight` × the reader's margin for it (top `reader_candidates` only).
+Why each: the selector reads one sentence under its heading and cannot see that the passage
+around it ranked third, so near-duplicate sentences ("Günde 8 tabletten fazla almayınız." in two
+leaflets) would tie, and the one from the passage retrieval trusts most should win; the reader
+reads the sentence with its neighbours and says whether an answer to *this* question is in it
+(it was trained to point at [CLS] when not), which separates the dose sentence from the
+overdose heading beside it; the lexical share catches the rare name or number a 4-layer model
+reads past (an idf-weighted overlap alone picks TQuAD's answering sentence more often than the
+selector does). The weights are chosen on one half of TQuAD dev and checked on the
+other (`bench/answers.py`). The best sentence's selector probability and reader margin are the
+answer's confidence, which the assistant abstains on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from bilge.config import AnswerConfig, BilgeConfig
+from retrievers.reader import QaModelReader, load_reader
+from retrievers.rerank import CrossEncoderReranker
+from retrievers.sentences import passage_sentences, reader_input, selector_text
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved passage as the answer step sees it."""
+
+    text: str
+    title: str = ""
+    section: str = ""
+    score: float = 0.0  # the fused retrieval score
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """`passages[passage].text[start:end]`, with the selector's logit, the reader's answer inside
+    it (a passage range, when read) and its margin, and the combined score."""
+
+    passage: int
+    start: int
+    end: int
+    logit: float
+    score: float
+    answer: tuple[int, int] | None = None
+    margin: float | None = None
+
+    @property
+    def probability(self) -> float:
+        return 1.0 / (1.0 + math.exp(-self.logit))
+
+
+Lexical = Callable[[str, str], float]
+"""(question, sentence) → the share of the question's idf mass the sentence holds (`Bm25Index.coverage`)."""
+
+
+class SentenceSelector:
+    def __init__(self, model: CrossEncoderReranker, cfg: AnswerConfig, reader: QaModelReader | None = None,
+                 lexical: Lexical | None = None) -> None:
+        self.model, self.cfg, self.reader, self.lexical = model, cfg, reader, lexical
+        self.name = model.name + (f" + {reader.name}" if reader else "")
+
+    def rank(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
+        """Every sentence of `passages`, best answer first."""
+        spans = passage_sentences([p.text for p in passages])
+        texts = [selector_text(passages[s.passage].text[s.start:s.end], passages[s.passage].title,
+                               passages[s.passage].section) for s in spans]
+        logits = self.model.logits(question, texts)
+        # the lexical share reads what the selector reads: a heading's drug name counts for its sentences
+        scored = sorted((ScoredSentence(s.passage, s.start, s.end, logit,
+                                        logit + self.cfg.passage_weight * passages[s.passage].score
+                                        + self._lexical(question, text))
+                         for s, logit, text in zip(spans, logits, texts)), key=lambda s: s.score, reverse=True)
+        if self.reader is None:
+            return scored
+        top = [self.read(question, passages[s.passage], s) for s in scored[:self.cfg.reader_candidates]]
+        return sorted(top, key=lambda s: s.score, reverse=True) + scored[self.cfg.reader_candidates:]
+
+    def _lexical(self, question: str, sentence: str) -> float:
+        if self.lexical is None or not self.cfg.lexical_weight:
+            return 0.0
+        return self.cfg.lexical_weight * self.lexical(question, sentence)
+
+    def read(self, question: str, passage: Passage, sentence: ScoredSentence) -> ScoredSentence:
+        """The sentence with the reader's answer inside it, its margin added to the score."""
+        if self.reader is None:
+            return sentence
+        window = reader_input(passage.text, (sentence.start, sentence.end), self.cfg.reader_neighbours,
+                              passage.title, passage.section)
+        span = self.reader.read(question, window.context, within=window.sentence)
+        if span is None:
+            return sentence
+        return replace(sentence, answer=window.to_passage(span.start, span.end), margin=span.margin,
+                       score=sentence.score + self.cfg.reader_weight * span.margin)
+
+
+def load_selector(cfg: BilgeConfig, reranker: CrossEncoderReranker, lexical: Lexical | None = None) -> SentenceSelector:
+    """The trained selector (`answer.selector`, else the reranker) with the reader (`answer.reader`)
+    and the collection's lexical evidence."""
+    path = cfg.resolve(cfg.answer.selector) if cfg.answer.selector else None
+    model = reranker
+    if path is not None and (path / "config.json").is_file():
+        model = CrossEncoderReranker(str(path), cfg.reranker.batch_size, cfg.reranker.max_seq_length,
+                                     cfg.reranker.precision)
+    return SentenceSelector(model, cfg.answer, load_reader(cfg), lexical)

@@ -1,0 +1,110 @@
+"""Questions the documents cannot answer, made from real ones, to calibrate abstention on.
+
+Hand-picked off-topic questions ("Kediler neden mırlar?") are easy: nothing in a leaflet looks
+like them. What goes wrong in use is a question that fits the collection in every word but one.
+So the articles of a SQuAD file are split in two halves, each half indexed alone, and every
+store is asked (`Probe.kind`):
+- `answerable`: its own articles' questions;
+- `absent_article`: the other half's questions (their article is not in the store);
+- `absent_entity`: its own questions with the named subject (a word of the article's title)
+  replaced by another article's title word that occurs nowhere in the store ("Pardus'un …" →
+  "Turkcell'un …");
+- `absent_attribute`: its own questions with the word that says what is asked (their rarest
+  word outside the title) replaced by a word asked about in another article of the same store
+  that the question's own article never uses — the entity is there, the attribute is elsewhere, never
+  together, like a storage temperature asked of a leaflet that gives none while others do.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from retrievers.squad import Article
+from retrievers.turkish import STOPWORDS, fold_diacritics, is_question_word, turkish_casefold
+
+KINDS = ("answerable", "absent_article", "absent_entity", "absent_attribute")
+_WORD = re.compile(r"\w+", re.UNICODE)
+MIN_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Probe:
+    question: str
+    kind: str
+    answers: tuple[str, ...] = ()
+
+
+def split_halves(articles: list[Article], seed: int = 13) -> tuple[list[Article], list[Article]]:
+    """Articles with at least one question, in two halves drawn by title (seeded)."""
+    asked = [a for a in articles if any(p.qas for p in a.paragraphs)]
+    order = list(range(len(asked)))
+    random.Random(seed).shuffle(order)
+    half = set(order[: len(order) // 2])
+    return [a for i, a in enumerate(asked) if i in half], [a for i, a in enumerate(asked) if i not in half]
+
+
+def _key(word: str) -> str:
+    return fold_diacritics(word)[:5]
+
+
+def _keys(text: str) -> set[str]:
+    return {_key(w) for w in _WORD.findall(text) if len(w) >= MIN_LENGTH}
+
+
+def _content(word: str) -> bool:
+    return (len(word) >= MIN_LENGTH and not word.isdigit() and turkish_casefold(word) not in STOPWORDS
+            and not is_question_word(turkish_casefold(word)))
+
+
+def _name(word: str) -> bool:
+    return _content(word) and word[0].isupper()
+
+
+def _common(word: str) -> bool:
+    """A lower-case word long enough to say what is asked ("menzili", "başkenti")."""
+    return _content(word) and word.islower() and len(word) > MIN_LENGTH
+
+
+def _article_keys(article: Article) -> set[str]:
+    return _keys(article.title + " " + " ".join(p.context for p in article.paragraphs))
+
+
+def _replace(question: str, word: str, replacement: str) -> str:
+    """`word` of the question replaced, keeping an apostrophe suffix after it ("Pardus'un")."""
+    return re.sub(rf"\b{re.escape(word)}\b", replacement, question, count=1)
+
+
+def probes(store: list[Article], other: list[Article], limit: int | None = None, seed: int = 13) -> list[Probe]:
+    """The four kinds of question for a store holding `store`'s articles (at most `limit` each)."""
+    rng = random.Random(seed)
+    store_keys = set().union(*(_article_keys(a) for a in store))
+    document_frequency = Counter(k for a in store for k in _article_keys(a))
+    foreign_titles = [w for a in other for w in _WORD.findall(a.title) if _name(w) and _key(w) not in store_keys]
+    asked_words = {id(a): [w for p in a.paragraphs for qa in p.qas for w in _WORD.findall(qa.question) if _common(w)]
+                   for a in store}
+    own = [(a, qa) for a in store for p in a.paragraphs for qa in p.qas]
+    rng.shuffle(own)
+    kinds: dict[str, list[Probe]] = {kind: [] for kind in KINDS}
+    kinds["answerable"] = [Probe(qa.question, "answerable", tuple(x.text for x in qa.answers)) for _, qa in own]
+    others = [qa.question for a in other for p in a.paragraphs for qa in p.qas]
+    kinds["absent_article"] = [Probe(q, "absent_article") for q in rng.sample(others, len(others))]
+    for article, qa in own:
+        title_keys, article_keys = _keys(article.title), _article_keys(article)
+        words = _WORD.findall(qa.question)
+        entity = next((w for w in words if _name(w) and _key(w) in title_keys), None)
+        if entity and foreign_titles:
+            kinds["absent_entity"].append(Probe(_replace(qa.question, entity, rng.choice(foreign_titles)),
+                                                "absent_entity"))
+        attributes = [w for w in words if _common(w) and _key(w) not in title_keys and _key(w) in store_keys]
+        if attributes:
+            attribute = max(attributes, key=lambda w: math.log(len(store) / document_frequency[_key(w)]))
+            elsewhere = [w for a in store if a is not article for w in asked_words[id(a)]
+                         if _key(w) not in article_keys]
+            if elsewhere:
+                kinds["absent_attribute"].append(Probe(_replace(qa.question, attribute, rng.choice(elsewhere)),
+                                                       "absent_attribute"))
+    return [probe for kind in KINDS for probe in kinds[kind][:limit]]
