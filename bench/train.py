@@ -1,11 +1,10 @@
-"""Training throughput of every trainer on this machine, and what the shipped recipe costs here.
+"""Training throughput of every trainer on this machine, and what a profile's recipe costs here.
 
 Each track runs a few steps of its real trainer on the real data from `models/base` (the same
-code `bilge train …` runs, validation included at the end), reads the trainer's own
-examples-per-second, and projects the shipped recipe (`training/recipes.py`): steps × batch /
-throughput.
+code `bilge train …` runs, validation included at the end), times its optimizer steps, and
+projects the profile's recipe (`training/recipes.py`): steps × batch / throughput.
 
-    .venv/bin/python bench/train.py [--steps 6]
+    .venv/bin/python bench/train.py [--steps 6] [--profile cpu]
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from transformers import TrainerCallback  # noqa: E402
 
 from training.common import Recipe  # noqa: E402
 from training.corpus import SHARED_DATA  # noqa: E402
-from training.recipes import SHIPPED  # noqa: E402
+from training.recipes import PROFILES  # noqa: E402
 
 
 class StepTimer(TrainerCallback):
@@ -45,23 +44,21 @@ class StepTimer(TrainerCallback):
         self.seconds.append(time.perf_counter() - self.started)
 
 
-def run(track: str, work: Path, base: Path, steps: int, batch_size: int) -> dict:
+def run(track: str, work: Path, base: Path, steps: int, batch_size: int, profile: str) -> dict:
     from training.embedder import train_embedder
     from training.reader import train_reader
     from training.reranker import train_reranker
+    from training.selector import train_selector
 
-    shipped = dict(SHIPPED[track])
-    layers = shipped.pop("layers", None)
+    shipped = dict(PROFILES[profile][track])
+    options = {key: shipped.pop(key) for key in ("layers", "window_chars") if key in shipped}
     recipe = Recipe(output=work / track, base=base, max_steps=steps, batch_size=min(batch_size, shipped["batch_size"]),
                     eval_steps=steps, patience=99, dev_questions=20, learning_rate=shipped["learning_rate"])
     timer = StepTimer()
+    trainers = {"embedder": train_embedder, "reranker": train_reranker, "selector": train_selector,
+                "reader": train_reader}
     with contextlib.redirect_stdout(sys.stderr):
-        if track == "embedder":
-            train_embedder(recipe, SHARED_DATA, "bench/train.py", callbacks=[timer])
-        elif track == "reranker":
-            train_reranker(recipe, SHARED_DATA, "bench/train.py", layers=layers, embedder=base, callbacks=[timer])
-        else:
-            train_reader(recipe, SHARED_DATA, "bench/train.py", layers=layers, callbacks=[timer])
+        trainers[track](recipe, SHARED_DATA, "bench/train.py", callbacks=[timer], **options)
     step = statistics.median(timer.seconds[1:] or timer.seconds)  # the first step pays for warm-up
     speed = recipe.batch_size / step
     examples = shipped["max_steps"] * shipped["batch_size"]
@@ -72,19 +69,21 @@ def run(track: str, work: Path, base: Path, steps: int, batch_size: int) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=6, help="steps measured per trainer")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="cpu", help="whose recipe to project")
     parser.add_argument("--base", type=Path, default=ROOT / "models" / "base")
     parser.add_argument("--batch-size", type=int, default=16,
                         help="measured batch (the shipped 64 does not fit in 24 GB on CPU: the embedder's "
                              "512-token attention at batch 64 took all memory); the projection uses the recipe's")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        rows = [run(track, Path(folder), args.base, args.steps, args.batch_size)
-                for track in ("embedder", "reranker", "reader")]
-    print(f"{'trainer':10} {'measured batch':>14} {'examples/s':>11} {'shipped steps':>14} {'shipped recipe here':>20}")
+        rows = [run(track, Path(folder), args.base, args.steps, args.batch_size, args.profile)
+                for track in ("embedder", "reranker", "selector", "reader")]
+    print(f"{'trainer':10} {'measured batch':>14} {'examples/s':>11} {'recipe steps':>14} {'recipe here':>20}")
     for row in rows:
         print(f"{row['track']:10} {row['batch']:14d} {row['examples_per_s']:11.2f} {row['shipped_steps']:14d} "
               f"{row['shipped_hours']:17.1f} h")
-    print(f"bilge train all on this machine ≈ {sum(r['shipped_hours'] for r in rows):.1f} h of training "
+    print(f"bilge train all --profile {args.profile} on this machine ≈ {sum(r['shipped_hours'] for r in rows):.1f} h "
+          "of training "
           "(plus validation and the ~20 s base rebuild)")
 
 

@@ -168,7 +168,7 @@ def test_reader_windows_point_at_the_answer_tokens(tiny_model_dir):
     tokenizer = AutoTokenizer.from_pretrained(str(tiny_model_dir))
     context = "Parasetamol ağrı kesicidir. " * 12 + "Günde en fazla 8 tablet alınır. " + "Işıktan koruyunuz. " * 12
     start = context.index("8 tablet")
-    example = SpanExample("Günde kaç tablet alınır?", context, start, ("8 tablet",))
+    example = SpanExample("Günde kaç tablet alınır?", context, start, ("8 tablet",), (0, len(context)))
     features = windows(tokenizer, [example], max_length=64)  # windows of 64 overlap by 16
     found = [(s, e) for s, e in zip(features["start_positions"], features["end_positions"]) if s]
     assert found and 0 in features["start_positions"]  # windows without the answer point at [CLS]
@@ -183,10 +183,29 @@ def test_reader_smoke_run(recipe, shared_data):
 
     result = train_reader(recipe, shared_data, "bilge train reader (test)", layers=1)
     assert set(result["metrics"]) == {"dev_exact_match", "dev_f1"}
-    assert (recipe.output / "README.md").read_text(encoding="utf-8").startswith("# Bilge Turkish reader")
+    card = (recipe.output / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("# Bilge Turkish reader") and "does not hold its answer" in card
     assert list(recipe.output.glob("weights.pack-*.safetensors"))
-    span = QaModelReader.from_path(str(recipe.output)).read("Başkent neresidir?", ["Türkiye'nin başkenti Ankara'dır."])
-    assert span is not None and 0 <= span.start <= span.end <= len("Türkiye'nin başkenti Ankara'dır.")
+    context = "Türkiye — Başkent\nTürkiye'nin başkenti Ankara'dır. Nüfusu kalabalıktır."
+    within = (context.index("Türkiye'nin"), context.index(" Nüfusu"))
+    span = QaModelReader.from_path(str(recipe.output)).read("Başkent neresidir?", context, within=within)
+    assert span is not None and within[0] <= span.start <= span.end <= within[1]
+
+
+def test_reader_examples_are_sentence_windows_and_windows_without_the_answer():
+    from retrievers.squad import Answer, Article, Paragraph, Question
+    from training.reader import span_examples
+
+    context = ("Osman Bey 1299'da beyliğini kurdu. Oğlu Orhan Bey Bursa'yı aldı. Bursa başkent oldu. "
+               "Sonra İznik alındı. Daha sonra Edirne fethedildi.")
+    question = Question("q", "Bursa'yı kim aldı?", [Answer("Orhan Bey", context.index("Orhan Bey"))])
+    examples = span_examples([Article("Osmanlı", [Paragraph(context, [question])])], neighbours=1, negatives=True)
+    answered, unanswered = examples
+    assert answered.context == ("Osmanlı\nOsman Bey 1299'da beyliğini kurdu. Oğlu Orhan Bey Bursa'yı aldı. "
+                                "Bursa başkent oldu.")
+    assert answered.context[answered.start:answered.start + 9] == "Orhan Bey"
+    assert answered.context[slice(*answered.sentence)] == "Oğlu Orhan Bey Bursa'yı aldı."
+    assert unanswered.start == -1 and "Orhan Bey" not in unanswered.context
 
 
 def test_precision_reaches_the_trainer_and_a_bad_one_is_refused(tmp_path, tiny_model_dir):
@@ -202,10 +221,56 @@ def test_precision_reaches_the_trainer_and_a_bad_one_is_refused(tmp_path, tiny_m
         Recipe(output=tmp_path, base=tiny_model_dir, precision="fp8")
 
 
-def test_the_shipped_recipes_are_valid_recipes(tmp_path):
-    from training.recipes import SHIPPED, TRAINER_OPTIONS
+def test_the_recipes_are_valid_recipes(tmp_path):
+    from training.recipes import CHAIN, PROFILES, SHIPPED, STARTS_FROM, TRAINER_OPTIONS
 
-    assert set(SHIPPED) == {"embedder", "reranker", "reader"}
-    for options in SHIPPED.values():
-        options = {key: value for key, value in options.items() if key not in TRAINER_OPTIONS}
-        assert Recipe(output=tmp_path, base=tmp_path, **options).max_steps == options["max_steps"]
+    assert set(SHIPPED) == set(CHAIN) == set(STARTS_FROM) and set(SHIPPED.values()) <= set(PROFILES)
+    for profile in PROFILES.values():
+        assert set(profile) == set(CHAIN)
+        for options in profile.values():
+            options = {key: value for key, value in options.items() if key not in TRAINER_OPTIONS}
+            assert Recipe(output=tmp_path, base=tmp_path, **options).max_steps == options["max_steps"]
+    for name in CHAIN:  # each model starts from one made earlier in the chain
+        assert STARTS_FROM[name] == "base" or CHAIN.index(STARTS_FROM[name]) < CHAIN.index(name)
+
+
+def test_selector_smoke_run_and_its_sentence_pairs(recipe, shared_data):
+    from training.selector import train_selector
+
+    result = train_selector(recipe, shared_data, "bilge train selector (test)", layers=1)
+    assert set(result["metrics"]) == {"dev_p@1", "dev_mrr@10"}
+    assert 0.0 <= result["metrics"]["dev_p@1"] <= 1.0
+    assert (recipe.output / "README.md").read_text(encoding="utf-8").startswith(
+        "# Bilge Turkish answer-sentence selector (1 layers)")
+
+
+def test_selector_rows_label_the_answering_sentence_against_its_neighbours():
+    from retrievers.squad import Answer, Article, Paragraph, Question
+    from training.selector import selector_rows, sentence_data
+
+    context = "İlaç ağrı kesicidir. Günde en fazla 8 tablet alınır. Serin yerde saklanır."
+    other = "Bu şurup çocuklar içindir. Günde 5 ml verilir."
+    question = Question("q", "Günde en fazla kaç tablet alınır?", [Answer("8 tablet", context.index("8 tablet"))])
+    data = sentence_data([Article("Parasetamol", [Paragraph(context, [question]), Paragraph(other, [])])])
+    assert data.questions[0].gold == (1,)
+    rows = selector_rows(data, [[1]], seed=0, same_passage=8, mined_passages=1, per_mined=1)
+    labelled = dict(zip(rows["passage"], rows["label"]))
+    positives = [text for text, label in labelled.items() if label == 1.0]
+    assert len(positives) == 1 and positives[0].endswith("Günde en fazla 8 tablet alınır.")
+    negatives = [text.split("\n")[-1] for text, label in labelled.items() if label == 0.0]
+    assert {"İlaç ağrı kesicidir.", "Serin yerde saklanır.", "Günde 5 ml verilir."} <= set(negatives)
+
+
+def test_embedder_triplets_read_the_query_window_when_asked():
+    from training.embedder import triplets
+    from training.pairs import QaSet
+
+    filler = "Bu cümle konuyla ilgisizdir ve yalnızca yer kaplar. " * 6
+    paragraphs = [filler + "Parasetamol günde en fazla 8 tablet alınır. " + filler, filler + "Şurup serin saklanır."]
+    train = QaSet(["Parasetamol günde kaç tablet alınır?"], paragraphs, [0])
+    whole = triplets(train, [[1]], [[1]], seed=0)
+    windowed = triplets(train, [[1]], [[1]], seed=0, window_chars=200)
+    assert whole["positive"][0] == "passage: " + paragraphs[0]
+    positive = windowed["positive"][0]
+    assert len(positive) <= len("passage: ") + 200 and "8 tablet alınır" in positive
+    assert len(windowed["negative"][0]) <= len("passage: ") + 200

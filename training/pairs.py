@@ -20,6 +20,8 @@ from training.datasets.fix import fix_files
 from training.datasets.split import dedupe_and_exclude, paragraph_key
 
 QUERY, PASSAGE = "query: ", "passage: "
+ANALYZE = Bm25Index(Bm25Config(), []).terms
+"""The app's default BM25 analyzer: it picks the cross-encoder's windows and the hardest sentences."""
 
 
 @dataclass

@@ -1,11 +1,16 @@
-"""`bilge train reader`: extractive question answering — the answer span inside a paragraph.
+"""`bilge train reader`: extractive question answering — the answer span inside a sentence.
 
-The reader starts from the base encoder's first `layers` layers with a start/end head
-(`BertForQuestionAnswering`), trained on the repaired ENELPI answers (minus dev paragraphs) with
-the standard SQuAD recipe: long paragraphs cut into overlapping windows, a window without the
-answer points at [CLS]. Validation = exact match and token F1 of the span the app's own reader
-code (`retrievers.reader.QaModelReader`) picks from each dev paragraph: what is measured is
-what runs. Word embeddings stay frozen, so the shipped pack holds only the layers and the head.
+The reader reads what the app shows it: the sentence holding the answer with its neighbours
+under the article title (`retrievers.sentences.reader_input`), at most
+`answer.reader_max_tokens` (128) tokens. Short inputs train several times faster than whole
+paragraphs, so a CPU run sees every training question several times. It starts from a reader
+(or any encoder's first `layers` layers) with a start/end head (`BertForQuestionAnswering`),
+trained on the repaired ENELPI answers (minus dev paragraphs) with the SQuAD recipe: a window
+without the answer points at [CLS]; the title is dropped from a share of the examples, as
+passages without one exist. Validation = exact match and token F1 of the span the app's own
+reader code (`retrievers.reader.QaModelReader`) marks inside each dev question's answering
+sentence: what is measured is what runs. Word embeddings stay frozen, so the shipped pack holds
+only the layers and the head.
 """
 
 from __future__ import annotations
@@ -15,10 +20,17 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilge.config import AnswerConfig
 from retrievers.answer_metrics import best_of
 from retrievers.reader import qa_windows
+from retrievers.sentences import reader_input, sentences_holding
+from retrievers.turkish import sentence_spans
 from training.common import Recipe, encoder_dir, hf_arguments, last_checkpoint, write_model_card
 from training.pack import pack
+
+
+NEIGHBOURS, MAX_TOKENS = AnswerConfig().reader_neighbours, AnswerConfig().reader_max_tokens
+HEADING_DROPOUT = 0.3
 
 
 @dataclass(frozen=True)
@@ -27,26 +39,57 @@ class SpanExample:
     context: str
     start: int
     answers: tuple[str, ...]
+    sentence: tuple[int, int]  # the answering sentence(s), in context positions
 
 
-def span_examples(articles) -> list[SpanExample]:
-    """Every question whose first answer is located in its paragraph."""
-    return [SpanExample(qa.question, p.context, qa.answers[0].start, tuple(a.text for a in qa.answers))
-            for a in articles for p in a.paragraphs for qa in p.qas
-            if qa.answers and qa.answers[0].start >= 0
-            and p.context[qa.answers[0].start:qa.answers[0].start + len(qa.answers[0].text)] == qa.answers[0].text]
+def span_examples(articles, neighbours: int = NEIGHBOURS, heading_dropout: float = 0.0, negatives: bool = False,
+                  seed: int = 0) -> list[SpanExample]:
+    """Every question whose first answer is located in its paragraph, as the app shows it to the
+    reader: the sentence(s) holding the answer with `neighbours` on each side, the title above.
+    With `negatives`, each also comes with a window that does not hold its answer (start -1), read
+    around another sentence of the paragraph far enough away, or of another paragraph of the
+    article: the reader learns to point at [CLS] there, which is how it says "not here"."""
+    rng = random.Random(seed)
+    examples = []
+    for article in articles:
+        paragraphs = [(p, list(sentence_spans(p.context))) for p in article.paragraphs]
+        for paragraph, spans in paragraphs:
+            for qa in paragraph.qas:
+                if not qa.answers or qa.answers[0].start < 0:
+                    continue
+                answer = qa.answers[0]
+                end = answer.start + len(answer.text)
+                holding = sentences_holding(spans, answer.start, end)
+                if paragraph.context[answer.start:end] != answer.text or not holding:
+                    continue
+                title = article.title if rng.random() >= heading_dropout else ""
+                answers = tuple(a.text for a in qa.answers)
+                sentence = (spans[holding[0]][0], spans[holding[-1]][1])
+                window = reader_input(paragraph.context, sentence, neighbours, title)
+                examples.append(SpanExample(qa.question, window.context, window.to_context(answer.start), answers,
+                                            window.sentence))
+                far = [(paragraph.context, s) for i, s in enumerate(spans)
+                       if min(abs(i - h) for h in holding) > neighbours]
+                far += [(other.context, s) for other, other_spans in paragraphs if other is not paragraph
+                        for s in other_spans]
+                if negatives and far:
+                    text, elsewhere = rng.choice(far)
+                    window = reader_input(text, elsewhere, neighbours, title)
+                    examples.append(SpanExample(qa.question, window.context, -1, answers, window.sentence))
+    return examples
 
 
 def load_span_data(data_dir: Path) -> tuple[list[SpanExample], list[SpanExample]]:
     from training.pairs import train_dev_articles
 
     train_articles, dev_articles = train_dev_articles(data_dir)
-    return span_examples(train_articles), span_examples(dev_articles)
+    return (span_examples(train_articles, heading_dropout=HEADING_DROPOUT, negatives=True),
+            span_examples(dev_articles))
 
 
-def windows(tokenizer, examples: list[SpanExample], max_length: int = 384) -> dict:
+def windows(tokenizer, examples: list[SpanExample], max_length: int = MAX_TOKENS) -> dict:
     """The reader's token windows (`qa_windows`) with the start/end token positions of the
-    answer ([CLS] = 0 when it is outside the window)."""
+    answer ([CLS] = 0 when it is outside the window, or the example has none)."""
     encoded = qa_windows(tokenizer, [e.question for e in examples], [e.context for e in examples], max_length,
                          padding="max_length")
     starts, ends = [], []
@@ -54,7 +97,7 @@ def windows(tokenizer, examples: list[SpanExample], max_length: int = 384) -> di
         example = examples[encoded["overflow_to_sample_mapping"][w]]
         first, last = example.start, example.start + len(example.answers[0])
         context = [i for i, seq in enumerate(encoded.sequence_ids(w)) if seq == 1]
-        if not context or offsets[context[0]][0] > first or offsets[context[-1]][1] < last:
+        if example.start < 0 or not context or offsets[context[0]][0] > first or offsets[context[-1]][1] < last:
             starts.append(0)
             ends.append(0)
             continue
@@ -65,7 +108,8 @@ def windows(tokenizer, examples: list[SpanExample], max_length: int = 384) -> di
 
 
 class SpanEvaluator:
-    """Exact match and token F1 of the span the app's reader picks in each dev paragraph."""
+    """Exact match and token F1 of the span the app's reader marks in each dev question's answering
+    sentence (read with its neighbours, as the app reads the sentence the selector chose)."""
 
     def __init__(self, examples: list[SpanExample], name: str = "dev") -> None:
         self.examples, self.name = examples, name
@@ -76,7 +120,7 @@ class SpanEvaluator:
         reader = QaModelReader(model, tokenizer, "training")
         em = f1 = 0.0
         for example in self.examples:
-            span = reader.read(example.question, [example.context])
+            span = reader.read(example.question, example.context, within=example.sentence)
             answer = example.context[span.start:span.end] if span else ""
             best_em, best_f1 = best_of(answer, list(example.answers))
             em, f1 = em + best_em, f1 + best_f1
@@ -113,12 +157,12 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
                               TrainingArguments)
 
     encoder = encoder_dir(recipe.base)
-    # 1. model: the base's first `layers` layers and a fresh start/end head
+    # 1. model: the base's first `layers` layers under its start/end head (a reader keeps its own)
     tokenizer = AutoTokenizer.from_pretrained(str(recipe.base), local_files_only=True)
     model = AutoModelForQuestionAnswering.from_pretrained(str(encoder), num_hidden_layers=layers,
                                                           local_files_only=True)
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    # 2. data: answer windows from train; dev paragraphs for the evaluator
+    # 2. data: answering sentences with their neighbours, from train; the same from dev for the evaluator
     train, dev = load_span_data(data_dir)
     dev = random.Random(recipe.seed).sample(dev, min(recipe.dev_questions, len(dev)))
     dataset = Dataset.from_dict(windows(tokenizer, train))
@@ -139,8 +183,12 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
     model.save_pretrained(str(recipe.output))
     tokenizer.save_pretrained(str(recipe.output))
     pack(recipe.output, recipe.output)
-    data = (f"{len(train)} answered questions ({len(dataset)} windows) from the repaired ENELPI files minus "
-            f"dev.json paragraphs; dev: {len(dev)} dev.json questions, span picked by the app's reader code")
+    answered = sum(example.start >= 0 for example in train)
+    data = (f"{answered} answered questions from the repaired ENELPI files minus dev.json paragraphs, each read "
+            f"as the answering sentence with {NEIGHBOURS} sentence(s) on each side under the article title "
+            f"(dropped from {HEADING_DROPOUT:.0%}), and once around a sentence that does not hold its answer "
+            f"(target [CLS]); {len(dataset)} windows of at most {MAX_TOKENS} tokens; dev: "
+            f"{len(dev)} dev.json questions, the span the app's reader code marks inside the answering sentence")
     write_model_card(recipe.output, f"Bilge Turkish reader ({layers} layers)", recipe, data, metrics, baseline,
                      command)
     return {"baseline": baseline, "metrics": metrics, "output": str(recipe.output)}

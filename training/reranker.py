@@ -20,15 +20,13 @@ import random
 import sys
 from pathlib import Path
 
-from bilge.config import Bm25Config, RerankerConfig
+from bilge.config import RerankerConfig
 from bilge.errors import InputError
-from retrievers.bm25 import Bm25Index
 from retrievers.window import query_windows
 from training.common import Recipe, encoder_dir, fit_and_save, hf_arguments
-from training.pairs import QaSet, bm25_negatives, dense_negatives, load_train_dev, sample_dev
+from training.pairs import ANALYZE, QaSet, bm25_negatives, dense_negatives, load_train_dev, sample_dev
 
 WINDOW_CHARS = RerankerConfig().window_chars
-ANALYZE = Bm25Index(Bm25Config(), []).terms  # the app's default BM25 analyzer, which picks its windows
 
 
 def labelled_pairs(train: QaSet, bm25: list[list[int]], dense: list[list[int]], per_source: int = 2,

@@ -114,6 +114,9 @@ PrecisionOption = Annotated[str, typer.Option(
 def embedder(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/embedder"),
     base_dir: BaseDir = Path("models/base"),
+    window_chars: Annotated[int, typer.Option(
+        min=0, help="Train on each paragraph's query window of this many characters, as dense search scores "
+                    "windows (embedder.window_chars); 0: whole paragraphs.")] = 0,
     max_steps: Steps = 600, batch_size: Batch = 64, learning_rate: Rate = 3e-5, eval_steps: Every = 50,
     patience: Patience = 4, dev_questions: DevSize = 1318, precision: PrecisionOption = "auto",
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
@@ -127,7 +130,8 @@ def embedder(
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
                      precision)
-    _train_and_report(lambda: train_embedder(recipe, data, _command()), output, json_output)
+    _train_and_report(lambda: train_embedder(recipe, data, _command(), window_chars=window_chars), output,
+                      json_output)
 
 
 @train_app.command("reranker")
@@ -162,19 +166,47 @@ def reranker(
                                              window_chars=window_chars, teacher=teacher), output, json_output)
 
 
+@train_app.command("selector")
+@friendly
+def selector(
+    output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/selector"),
+    base_dir: BaseDir = Path("models/reranker"),
+    embedder_dir: Annotated[Path | None, typer.Option("--embedder", help="Bi-encoder that mines negatives.")] = None,
+    layers: Annotated[str, typer.Option(
+        help="How many of the base's first layers to keep (4), or which ones (0,2,3).")] = "4",
+    joint: Annotated[bool, typer.Option(
+        "--joint", help="Also train on the reranker's (question, paragraph window) pairs: one cross-encoder "
+                        "for both jobs.")] = False,
+    max_steps: Steps = 1600, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 400,
+    patience: Patience = 3, dev_questions: DevSize = 300, precision: PrecisionOption = "auto",
+    data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
+) -> None:
+    """Answer-sentence selector: which sentence of a passage answers, best by dev P@1.
+
+    Örnek: bilge train selector --base models/reranker --embedder models/embedder -o models/selector
+    """
+    from training.selector import train_selector
+
+    _require_data(data)
+    recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
+                     precision)
+    _train_and_report(lambda: train_selector(recipe, data, _command(), layers=layers, embedder=embedder_dir,
+                                             joint=joint), output, json_output)
+
+
 @train_app.command("reader")
 @friendly
 def reader(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/reader"),
-    base_dir: BaseDir = Path("models/base"),
-    layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 3,
-    max_steps: Steps = 700, batch_size: Batch = 16, learning_rate: Rate = 1e-4, eval_steps: Every = 175,
-    patience: Patience = 3, dev_questions: DevSize = 200, precision: PrecisionOption = "auto",
+    base_dir: BaseDir = Path("models/embedder"),
+    layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 12,
+    max_steps: Steps = 900, batch_size: Batch = 16, learning_rate: Rate = 5e-5, eval_steps: Every = 300,
+    patience: Patience = 3, dev_questions: DevSize = 400, precision: PrecisionOption = "auto",
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
-    """Extractive QA reader (answer span), best by dev token F1 (exact match reported too).
+    """Extractive QA reader: the answer inside a sentence read with its neighbours, best by dev token F1.
 
-    Örnek: bilge train reader --base models/base -o models/reader
+    Örnek: bilge train reader --base models/embedder -o models/reader
     """
     from training.reader import train_reader
 
@@ -188,44 +220,55 @@ def reader(
 @friendly
 def train_all(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder of models to write.")] = Path("models"),
+    profile: Annotated[str, typer.Option(
+        help="cpu (every step under 2 hours on a 2-core CPU) | gpu (the recipe the shipped embedder and reranker "
+             "were trained with on an H100) | auto (gpu when one is visible).")] = "auto",
     steps_fraction: Annotated[float, typer.Option(
         min=0.0001, max=1.0, help="Scale every step count (a quick trial of the chain: 0.01).")] = 1.0,
     data: DataDir = DEFAULT_DATA,
     json_output: JsonOption = False,
 ) -> None:
-    """The whole chain with the shipped recipe: base → embedder → reranker → reader, each with its model card.
+    """The whole chain: base → embedder → reranker → selector → reader, each with its model card.
 
-    Örnek: bilge train all -o models
+    Örnek: bilge train all --profile cpu -o models-new
     """
-    from training.embedder import train_embedder
-    from training.reader import train_reader
-    from training.recipes import SHIPPED, TRAINER_OPTIONS
-    from training.reranker import train_reranker
+    from bilge.errors import InputError
+    from training.recipes import CHAIN, PROFILES, STARTS_FROM, TRAINER_OPTIONS
 
+    if profile == "auto":
+        import torch
+
+        profile = "gpu" if torch.cuda.is_available() else "cpu"
+    if profile not in PROFILES:
+        raise InputError(f"--profile {profile!r}: choose cpu, gpu or auto")
     _require_data(data)
-    base_dir = output / "base"
-    if not (base_dir / "model.safetensors").is_file():
-        _build_base(base_dir, True, data)
-
-    def recipe_for(name: str) -> tuple:
-        """(the Recipe, the trainer's own options) of one shipped model."""
-        options = dict(SHIPPED[name])
-        trainer_options = {key: options.pop(key) for key in TRAINER_OPTIONS if key in options}
-        for key in ("max_steps", "eval_steps"):
-            options[key] = max(1, round(options[key] * steps_fraction))
-        return _recipe(output / name, base_dir, **options), trainer_options
-
+    if not (output / "base" / "model.safetensors").is_file():
+        _build_base(output / "base", True, data)
+    trainers = _chain_trainers(output)
     results = {}
     with trainer_output_to_stderr():
-        recipe, _ = recipe_for("embedder")
-        results["embedder"] = train_embedder(recipe, data, _command())
-        recipe, options = recipe_for("reranker")
-        results["reranker"] = train_reranker(recipe, data, _command(), embedder=output / "embedder", **options)
-        recipe, options = recipe_for("reader")
-        recipe.base = output / "embedder"  # the reader starts from the trained bi-encoder (recipes.py)
-        results["reader"] = train_reader(recipe, data, _command(), **options)
+        for name in CHAIN:
+            options = dict(PROFILES[profile][name])
+            trainer_options = {key: options.pop(key) for key in TRAINER_OPTIONS if key in options}
+            for key in ("max_steps", "eval_steps"):
+                options[key] = max(1, round(options[key] * steps_fraction))
+            recipe = _recipe(output / name, output / STARTS_FROM[name], **options)
+            results[name] = trainers[name](recipe, data, _command(), **trainer_options)
     summary = {name: result["metrics"] for name, result in results.items()}
     print_json(summary) if json_output else typer.echo("\n".join(f"{name}: dev {m}" for name, m in summary.items()))
+
+
+def _chain_trainers(output: Path) -> dict[str, Callable[..., dict]]:
+    """Each model's trainer, with the chain's earlier models as its negative miners."""
+    from training.embedder import train_embedder
+    from training.reader import train_reader
+    from training.reranker import train_reranker
+    from training.selector import train_selector
+
+    return {"embedder": train_embedder,
+            "reranker": lambda *args, **kw: train_reranker(*args, embedder=output / "embedder", **kw),
+            "selector": lambda *args, **kw: train_selector(*args, embedder=output / "embedder", **kw),
+            "reader": train_reader}
 
 
 @train_app.command("unpack")
