@@ -15,7 +15,8 @@ from langgraph.config import get_stream_writer
 
 from assistant.conversation import Conversation
 from assistant.documents import Documents, Numbering
-from assistant.events import NOT_FOUND, AnswerChunk, AnswerResult, Done, Event, Searching, SourceFound
+from assistant.events import (NOT_FOUND, AnswerChunk, AnswerResult, Done, Event, Searching, SourceFound,
+                              not_in_documents)
 from assistant.llm import AGENT_RULES, cited, passage_block, without_markers
 from bilge.config import AnswerConfig
 
@@ -59,6 +60,13 @@ class AgentRunner:
         from langchain.agents import create_agent
         from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 
+        missing = self.documents.missing_names(question, self.cfg.name_max_zipf) if self.cfg.check_names else []
+        if missing:  # the same guard as the graph's: no model is asked about what no document names
+            answer = not_in_documents(missing)
+            yield AnswerChunk(answer)
+            yield Done(AnswerResult(question, question, answer=answer, abstained=True,
+                                    steps=["abstain: not in the collection: " + ", ".join(missing)]))
+            return
         numbering = Numbering()
         agent = create_agent(self.model, document_tools(self.documents, numbering, self.k),
                              system_prompt=AGENT_RULES)

@@ -55,10 +55,8 @@ class ToolCallingRunner:
 def build_runner(cfg: BilgeConfig, documents: Documents):
     if cfg.answer.backend == "extractive":
         from assistant.extractive import ExtractiveWriter
-        from retrievers.reader import load_reader
 
-        reader = load_reader(cfg, documents.searcher.reranker)
-        return GraphRunner(cfg, documents, ExtractiveWriter(reader, cfg.answer.passages))
+        return GraphRunner(cfg, documents, ExtractiveWriter(f"extractive: {documents.selector.name}", cfg.answer))
     from assistant.agent import AgentRunner
     from assistant.llm import LlmWriter, chat_model
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.events import Citation
+from assistant.questions import name_candidates
 from retrievers.search import Searcher
+from retrievers.selector import Passage, ScoredSentence, SentenceSelector, load_selector
 from retrievers.store import Hit
 
 
@@ -52,6 +54,15 @@ class Documents:
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
+        self._selector: SentenceSelector | None = None
+
+    @property
+    def selector(self) -> SentenceSelector:
+        if self._selector is None:
+            # through the searcher each time: an ingest replaces its BM25 index
+            self._selector = load_selector(self.searcher.cfg, self.searcher.reranker,
+                                           lambda question, text: self.searcher.bm25.coverage(question, text))
+        return self._selector
 
     @property
     def collection(self) -> str:
@@ -60,6 +71,17 @@ class Documents:
     def search(self, query: str, k: int) -> list[Hit]:
         """The rerank pipeline (hybrid first stage, cross-encoder second)."""
         return self.searcher.search(query, "rerank", k)
+
+    def select(self, question: str, hits: list[Hit]) -> list[ScoredSentence]:
+        """The sentences of `hits`, best answer first (indexes into `hits`)."""
+        passages = [Passage(h.text, str(h.metadata.get("title", "")), str(h.metadata.get("section", "")),
+                            h.scores.get("fused", 0.0)) for h in hits]
+        return self.selector.rank(question, passages)
+
+    def missing_names(self, question: str, max_zipf: float) -> list[str]:
+        """The question's names (rare words, `name_candidates`) that occur nowhere in the collection."""
+        index = self.searcher.bm25
+        return [name for name in name_candidates(question, max_zipf) if not index.contains(name)]
 
     def read_passage(self, chunk_id: str, window: int = 1) -> list[Hit]:
         """The chunk and up to `window` chunks on each side of it, in document order."""

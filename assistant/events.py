@@ -14,6 +14,12 @@ from typing import Any
 NOT_FOUND = "Belgelerde bu sorunun cevabını bulamadım."
 
 
+def not_in_documents(names: list[str]) -> str:
+    """The abstention for a question naming what no document contains, with the names."""
+    quoted = ", ".join(f"«{name}»" for name in names)
+    return f"{NOT_FOUND}\n\nSorudaki {quoted} belgelerinizin hiçbirinde geçmiyor."
+
+
 @dataclass(frozen=True)
 class Citation:
     """A passage an answer rests on; `number` is the [n] marker in the answer text."""
@@ -57,11 +63,12 @@ class AnswerResult:
     steps: list[str] = field(default_factory=list)
     quote: str = ""
     short: str = ""  # the answer alone, without quote or markers (what exact match compares)
+    scores: dict[str, float] = field(default_factory=dict)  # the evidence graded: passage, sentence, span
 
     def record(self) -> dict[str, Any]:
         return {"question": self.question, "standalone_question": self.standalone, "answer": self.answer,
                 "abstained": self.abstained, "citations": [c.record() for c in self.citations],
-                "steps": list(self.steps)}
+                "scores": dict(self.scores), "steps": list(self.steps)}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The offline answer: the reader's span, the sentence that supports it quoted, and its citation.
+"""The offline answer: the selector's sentence quoted and cited, the reader's span marked in it.
 
 Nothing is generated: every word of the answer is copied from a passage, which is why this path
 cannot be talked into saying something the documents do not (instructions planted in a document
@@ -11,17 +11,8 @@ from __future__ import annotations
 from assistant.documents import Numbering
 from assistant.events import AnswerChunk, AnswerResult
 from assistant.graph import Emit, Evidence
-from retrievers.chunking import index_text
-from retrievers.reader import Reader
-from retrievers.turkish import sentence_spans
-
-
-def supporting_sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence of `text` that contains the span (the span itself when it crosses sentences)."""
-    for s, e in sentence_spans(text):
-        if s <= start < e:
-            return (s, max(e, end)) if end > e else (s, e)
-    return start, end
+from bilge.config import AnswerConfig
+from retrievers.selector import ScoredSentence
 
 
 def tidy_span(text: str) -> str:
@@ -33,25 +24,29 @@ def tidy_span(text: str) -> str:
     return text
 
 
+def short_answer(text: str, sentence: ScoredSentence, min_margin: float) -> str:
+    """The reader's answer inside the sentence, when it is confident enough; else ""."""
+    if sentence.answer is None or sentence.margin is None or sentence.margin < min_margin:
+        return ""
+    return tidy_span(text[sentence.answer[0]:sentence.answer[1]])
+
+
 class ExtractiveWriter:
-    def __init__(self, reader: Reader, passages: int) -> None:
-        self.reader, self.passages = reader, passages
-        self.name = reader.name
+    """Quotes the best sentence of each piece of evidence, with the reader's answer marked in it."""
+
+    def __init__(self, name: str, cfg: AnswerConfig) -> None:
+        self.name, self.cfg = name, cfg
 
     def write(self, result: AnswerResult, evidence: list[Evidence], numbering: Numbering, emit: Emit) -> None:
         paragraphs: list[str] = []
         for item in evidence:
-            top = item.hits[:self.passages]
-            headings = [index_text("", h.metadata.get("title", ""), h.metadata.get("section", "")).strip()
-                        for h in top]
-            span = self.reader.read(item.question, [h.text for h in top], headings)
-            if span is None:
+            if not item.sentences:
                 continue
-            hit = top[span.passage]
+            best = item.sentences[0]
+            hit = item.hits[best.passage]
             citation, _ = numbering.cite(hit)
-            s, e = supporting_sentence(hit.text, span.start, span.end)
-            quote = hit.text[s:e].strip()
-            short = tidy_span(hit.text[span.start:span.end])
+            quote = hit.text[best.start:best.end].strip()
+            short = short_answer(hit.text, best, self.cfg.span_min_score)
             if citation not in result.citations:
                 result.citations.append(citation)
             if short and short != quote.strip(" .") and len(short) < len(quote):

@@ -1,9 +1,16 @@
-"""The answer graph (LangGraph): resolve → retrieve → grade → rewrite and retry → answer | abstain.
+"""The answer graph (LangGraph): resolve → check names → retrieve → grade → rewrite and retry →
+answer | abstain.
 
-Deterministic nodes, so the offline default needs no language model: the grade is the
-cross-encoder's score of the best passage against `answer.min_score`; a weak grade rewrites the
-question (keywords and stems, then its parts) up to `answer.max_rewrites` times; evidence that
-stays weak ends in the plain "not found" answer with the closest passages, never a guess.
+Deterministic nodes, so the offline default needs no language model. A question that names
+something no document contains ("Aspirin …" asked of leaflets without aspirin) is answered with
+which name was not found, before any search: retrieval would otherwise offer another drug's
+sentence that fits the rest of the question. Retrieval ranks passages, the selector ranks their
+sentences with their passage's evidence (`retrievers.selector`); the grade is the cross-encoder's
+score of the best passage against `answer.min_score`, the selector's probability of the best
+sentence against `answer.sentence_min_score` and the reader's margin for it against
+`answer.reader_min_margin`; a weak grade rewrites the question (keywords and
+stems, then its parts) up to `answer.max_rewrites` times; evidence that stays weak ends in the
+plain "not found" answer with the closest passages, never a guess.
 The last step is pluggable (`AnswerWriter`): the extractive reader by default, a chat model
 writing from the same passages when a backend without tool calling is configured.
 
@@ -21,9 +28,10 @@ from langgraph.graph import END, START, StateGraph
 
 from assistant.conversation import Conversation
 from assistant.documents import Documents, Numbering
-from assistant.events import NOT_FOUND, AnswerChunk, AnswerResult, Searching, SourceFound
+from assistant.events import NOT_FOUND, AnswerChunk, AnswerResult, Searching, SourceFound, not_in_documents
 from assistant.questions import question_parts, rewrites
 from bilge.config import AnswerConfig
+from retrievers.selector import ScoredSentence
 from retrievers.store import Hit
 
 Emit = Callable[[object], None]
@@ -31,15 +39,39 @@ Emit = Callable[[object], None]
 
 @dataclass
 class Evidence:
-    """The passages found for one question (the whole question, or one part of it)."""
+    """The passages found for one question (the whole question, or one part of it), and the
+    sentences of the top ones, best answer first."""
 
     question: str
     hits: list[Hit]
+    sentences: list[ScoredSentence]
 
     @property
-    def best(self) -> float:
-        """The highest cross-encoder score: the grade. Not the first hit's, since the order is the fused one."""
+    def passage_score(self) -> float:
+        """The highest cross-encoder score. Not the first hit's, since the order is the fused one."""
         return max((hit.scores.get("rerank", float("-inf")) for hit in self.hits), default=float("-inf"))
+
+    @property
+    def sentence_score(self) -> float:
+        """The selector's probability that the best sentence answers."""
+        return self.sentences[0].probability if self.sentences else 0.0
+
+    @property
+    def reader_margin(self) -> float | None:
+        """The reader's margin for the best sentence (None when no reader read it)."""
+        return self.sentences[0].margin if self.sentences else None
+
+    def strong(self, cfg: AnswerConfig) -> bool:
+        margin = self.reader_margin
+        return (self.passage_score >= cfg.min_score and self.sentence_score >= cfg.sentence_min_score
+                and (margin is None or margin >= cfg.reader_min_margin))
+
+    def scores(self) -> dict[str, float]:
+        """The evidence graded, for `bilge ask --json` and calibration."""
+        scores = {"passage": self.passage_score, "sentence": self.sentence_score}
+        if self.reader_margin is not None:
+            scores["reader_margin"] = self.reader_margin
+        return scores
 
 
 class AnswerWriter(Protocol):
@@ -57,6 +89,7 @@ class GraphState(TypedDict, total=False):
     evidence: list[Evidence]
     numbering: Numbering
     steps: list[str]
+    missing: list[str]
     result: AnswerResult
 
 
@@ -70,12 +103,27 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
             citation, new = numbering.cite(hit)
             if new:
                 emit(SourceFound(citation))
-        return Evidence(question, hits)
+        return Evidence(question, hits, documents.select(question, hits[:cfg.passages]))
 
     def resolve(state: GraphState) -> GraphState:
         standalone = state["conversation"].resolve(state["question"])
         steps = [f"resolve: {standalone}"] if standalone != state["question"] else []
         return {"standalone": standalone, "attempt": 0, "numbering": Numbering(), "steps": steps}
+
+    def check_names(state: GraphState) -> GraphState:
+        missing = documents.missing_names(state["standalone"], cfg.name_max_zipf) if cfg.check_names else []
+        return {"missing": missing}
+
+    def names_found(state: GraphState) -> str:
+        return "absent" if state["missing"] else "retrieve"
+
+    def absent(state: GraphState) -> GraphState:
+        result = _result(state)
+        result.abstained = True
+        result.answer = not_in_documents(state["missing"])
+        get_stream_writer()(AnswerChunk(result.answer + "\n\n"))
+        result.steps.append("abstain: not in the collection: " + ", ".join(state["missing"]))
+        return {"result": result}
 
     def retrieve(state: GraphState) -> GraphState:
         emit, parts = get_stream_writer(), question_parts(state["standalone"])
@@ -83,7 +131,7 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         return {"evidence": evidence, "steps": state["steps"] + [f"search: {part}" for part in parts]}
 
     def grade(state: GraphState) -> str:
-        if all(e.best >= cfg.min_score for e in state["evidence"]):
+        if all(e.strong(cfg) for e in state["evidence"]):
             return "answer"
         return "rewrite" if state["attempt"] < min(cfg.max_rewrites, len(rewrites(state["standalone"]))) else "abstain"
 
@@ -93,19 +141,21 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         parts = len(queries) > 1
         evidence = [search(q if parts else question, q, state["numbering"], emit) for q in queries]
         if not parts:  # a reworded query: keep whichever wording found the stronger passage
-            evidence = [max(evidence + state["evidence"][:1], key=lambda e: e.best)]
+            evidence = [max(evidence + state["evidence"][:1], key=lambda e: (e.strong(cfg), e.sentence_score))]
         steps = state["steps"] + [f"rewrite {state['attempt'] + 1}: " + " | ".join(queries)]
         return {"evidence": evidence, "attempt": state["attempt"] + 1, "steps": steps}
 
     def answer(state: GraphState) -> GraphState:
         result = _result(state)
-        strong = [e for e in state["evidence"] if e.best >= cfg.min_score]
+        result.scores = state["evidence"][0].scores()
+        strong = [e for e in state["evidence"] if e.strong(cfg)]
         writer.write(result, strong, state["numbering"], get_stream_writer())
         result.steps.append(f"answer: {writer.name}")
         return {"result": result}
 
     def abstain(state: GraphState) -> GraphState:
         result = _result(state)
+        result.scores = state["evidence"][0].scores()
         closest = [h for e in state["evidence"] for h in e.hits[:cfg.passages]]
         result.citations = [state["numbering"].cite(h)[0] for h in closest]
         result.abstained = True
@@ -116,15 +166,21 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         emit = get_stream_writer()
         for line in result.answer.split("\n\n"):
             emit(AnswerChunk(line + "\n\n"))
-        result.steps.append(f"abstain: best score {max(e.best for e in state['evidence']):.3f} < {cfg.min_score}")
+        weakest = min(state["evidence"], key=lambda e: (e.strong(cfg), e.sentence_score))
+        margin = "" if weakest.reader_margin is None else (
+            f", reader margin {weakest.reader_margin:.2f} (needs {cfg.reader_min_margin})")
+        result.steps.append(f"abstain: passage {weakest.passage_score:.3f} (needs {cfg.min_score}), "
+                            f"sentence {weakest.sentence_score:.3f} (needs {cfg.sentence_min_score}){margin}")
         return {"result": result}
 
     graph = StateGraph(GraphState)
-    for name, node in (("resolve", resolve), ("retrieve", retrieve), ("rewrite", rewrite),
-                       ("answer", answer), ("abstain", abstain)):
+    for name, node in (("resolve", resolve), ("check_names", check_names), ("absent", absent),
+                       ("retrieve", retrieve), ("rewrite", rewrite), ("answer", answer), ("abstain", abstain)):
         graph.add_node(name, node)
     graph.add_edge(START, "resolve")
-    graph.add_edge("resolve", "retrieve")
+    graph.add_edge("resolve", "check_names")
+    graph.add_conditional_edges("check_names", names_found, ["absent", "retrieve"])
+    graph.add_edge("absent", END)
     for node in ("retrieve", "rewrite"):
         graph.add_conditional_edges(node, grade, ["answer", "rewrite", "abstain"])
     graph.add_edge("answer", END)

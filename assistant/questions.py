@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import re
 
-from retrievers.turkish import STOPWORDS, turkish_casefold
-
-QUESTION_WORDS = frozenset(
-    """ne neler nedir nelerdir neyi neyin neye nasıl nasıldır hangi hangisi hangileri kaç kaçtır kaçta
-    kim kimdir kimler nerede nereden nereye neresi neresidir nereli neden niçin niye mi mı mu mü midir mıdır mudur müdür
-    misiniz mısınız miyim mıyım musunuz müsünüz mıdır var mı yok gerekir gerekiyor olur olmalı
-    peki ya acaba""".split()
-)
-"""Words that ask rather than say what is asked about."""
+from retrievers.turkish import STOPWORDS, is_question_word, turkish_casefold
 
 FOLLOW_UP_MARKERS = frozenset(
     """peki ya bunun onun bunu onu bunlar onlar bunların onların bu o şunun şu aynı bundan ondan
     bunda onda buna ona""".split()
 )
 """Words that point back at an earlier turn."""
+
+NAME_MIN_LENGTH = 4
 
 _WORD = re.compile(r"\w+(?:'\w+)?", re.UNICODE)
 _PARTS = re.compile(r"\s*(?:,|;|\bve\b|\bile\b|\bayrıca\b)\s*", re.IGNORECASE)
@@ -42,7 +36,28 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Words that say what is asked about: no question words, particles or stop words."""
-    return [w for w in words(text) if w not in QUESTION_WORDS and w not in STOPWORDS and len(w) > 1]
+    return [w for w in words(text) if _is_content(w)]
+
+
+def _is_content(word: str) -> bool:
+    return word not in STOPWORDS and len(word) > 1 and not is_question_word(word)
+
+
+def name_candidates(question: str, max_zipf: float) -> list[str]:
+    """The question's words that name something specific, as typed: content words of at least
+    four letters, not numbers, rarer than `max_zipf` in general Turkish (wordfreq's Zipf scale:
+    "aspirin" 3.5, "köpek" 5.0, "zaman" 6.2). A document collection that lacks such a word
+    cannot answer a question built around it; a common word it lacks is often only a synonym."""
+    from wordfreq import zipf_frequency
+
+    names: dict[str, str] = {}
+    for surface in _WORD.findall(question.replace("’", "'")):
+        surface = surface.split("'")[0]
+        word = turkish_casefold(surface)
+        if (len(word) >= NAME_MIN_LENGTH and not any(c.isdigit() for c in word) and _is_content(word)
+                and zipf_frequency(word, "tr") < max_zipf):
+            names.setdefault(word, surface)
+    return list(names.values())
 
 
 def is_follow_up(question: str) -> bool:
@@ -64,7 +79,7 @@ def question_parts(question: str) -> list[str]:
     each with the shared topic; a single question (also "baş ağrısı ve ateş için ne
     kullanılır?", where only one part asks) comes back alone."""
     parts = [p for p in _QUESTION_JOINS.split(question) if content_words(p)]
-    asking = [p for p in parts if any(w in QUESTION_WORDS for w in words(p))]
+    asking = [p for p in parts if any(is_question_word(w) for w in words(p))]
     if len(parts) < 2 or len(asking) < len(parts):
         return [question]
     return _with_topic(parts)

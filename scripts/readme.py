@@ -15,9 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-COMMANDS = [[], ["ingest"], ["search"], ["chat"], ["collections"], ["eval", "retrieval"], ["data", "check"],
-            ["data", "fix"], ["data", "convert"], ["data", "split"], ["data", "inspect"], ["train", "base"],
-            ["train", "embedder"], ["train", "reranker"], ["train", "unpack"]]
+COMMANDS = [[], ["ingest"], ["search"], ["ask"], ["chat"], ["collections"], ["eval", "retrieval"],
+            ["eval", "answers"], ["eval", "abstention"], ["data", "check"], ["data", "fix"], ["data", "convert"],
+            ["data", "split"], ["data", "inspect"], ["train", "base"], ["train", "embedder"], ["train", "reranker"],
+            ["train", "selector"], ["train", "reader"], ["train", "all"], ["train", "unpack"]]
 
 
 def command_reference() -> str:

@@ -117,12 +117,12 @@ def shipped(tmp_path_factory) -> Path:
 
 
 def shipped_config(home: Path, models: Path, **sections) -> BilgeConfig:
-    """A config that uses the shipped embedder and reranker (what a user gets from `make chat`)."""
+    """A config that uses the shipped models (what a user gets from `make chat`)."""
     # float32: the same scores on every CPU, so snapshots and thresholds do not depend on the machine
     data = {"home": str(home),
             "embedder": {"backend": "sentence-transformers", "model": str(models / "embedder"), "precision": "float32"},
             "reranker": {"model": str(models / "reranker"), "precision": "float32"},
-            "answer": {"reader": str(models / "reader")}}
+            "answer": {"selector": str(models / "selector"), "reader": str(models / "reader")}}
     for key, value in sections.items():
         data[key] = {**data.get(key, {}), **value}
     return config_from_dict(data, source="test")

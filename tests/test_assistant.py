@@ -12,7 +12,7 @@ import pytest
 from assistant.conversation import Conversation
 from assistant.events import NOT_FOUND, AnswerChunk, Done, Failed, Searching, SourceFound
 from assistant.service import Assistant
-from tests.conftest import PLANTED, REPO, shipped_config, write_config
+from tests.conftest import PLANTED, shipped_config, write_config
 from tests.fake_openai import FakeChatServer
 
 @pytest.fixture
@@ -48,7 +48,8 @@ def test_strong_evidence_is_answered_with_a_quote_and_an_exact_citation(assistan
 
 def test_weak_evidence_is_rewritten_then_answered(assistant):
     result = assistant.answer("Acaba bana söyler misiniz, salbutamol nasıl saklanmalıdır?")
-    assert [s.split(":")[0].split(" ")[0] for s in result.steps] == ["search", "rewrite", "answer"]
+    kinds = [s.split(":")[0].split(" ")[0] for s in result.steps]
+    assert kinds[0] == "search" and "rewrite" in kinds and kinds[-1] == "answer"
     assert not result.abstained
     assert result.citations[0].file_name == "salbutamol-inhaler.docx"
 
@@ -210,24 +211,6 @@ def test_eval_answers_on_a_small_squad_file(make_cfg, tmp_path):
     assert metrics["questions"] == 1 and metrics["answered"] == 1.0
     assert 0.0 < metrics["f1"] <= 1.0 and metrics["selective_accuracy"] in (0.0, 1.0)
     assert metrics["quote_has_answer"] == 1.0  # the quoted sentence holds "8 tabletten"
-
-
-def test_reader_marks_the_answer_inside_the_sentence_the_cross_encoder_chose(shipped):
-    from retrievers.reader import QaModelReader, SentenceReader, SentenceThenSpanReader
-    from retrievers.rerank import CrossEncoderReranker
-
-    question = "Parasetamol günde en fazla kaç tablet alınır?"
-    passages = ["Omeprazol mide asidini azaltır. Kapsüller sabahları aç karnına yutulur.",
-                "Yetişkinlerde önerilen doz 1-2 tablettir. Günde 8 tabletten (4 gram) fazla almayınız."]
-    sentences = SentenceReader(CrossEncoderReranker(str(shipped / "reranker"), precision="float32"))
-    model = QaModelReader.from_path(str(shipped / "reader"))
-    sentence = sentences.read(question, passages)
-    span = SentenceThenSpanReader(sentences, model, min_score=float("-inf")).read(question, passages)
-    assert span.passage == sentence.passage == 1
-    assert sentence.start <= span.start < span.end <= sentence.end
-    assert (span.start, span.end) != (sentence.start, sentence.end)
-    unsure = SentenceThenSpanReader(sentences, model, min_score=float("inf")).read(question, passages)
-    assert unsure == sentence  # not confident enough: the sentence alone
 
 
 def test_tidy_span_drops_an_unclosed_bracket_and_edges():

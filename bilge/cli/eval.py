@@ -37,6 +37,24 @@ def stage_progress(console) -> Iterator[Callable[[str, int, int], None]]:
         yield on_progress
 
 
+@contextmanager
+def json_lines(path: Path | None) -> Iterator[Callable[[dict], None] | None]:
+    """A writer of one JSON object per line to `path` (None: nothing written)."""
+    if path is None:
+        yield None
+        return
+    import json
+
+    from bilge.errors import InputError
+
+    try:
+        handle = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--details {path}: cannot write there ({exc.strerror}); choose another file") from None
+    with handle:
+        yield lambda record: handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def eval_set(cfg, squad: Path, paragraphs: bool):
     from retrievers.evaluation import documents_set, paragraphs_set
     from retrievers.squad import load_squad
@@ -100,27 +118,67 @@ def answers(
     squad: SquadOption,
     paragraphs: ParagraphsOption = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Ask only the first N questions.")] = None,
+    details: Annotated[Path | None, typer.Option(
+        "--details", dir_okay=False, help="Write one JSON line per question (answer, scores, each stage).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Exact match, token F1, share answered and selective accuracy of the assistant's answers.
+    """Exact match, token F1, share answered and selective accuracy of the assistant's answers, and
+    each stage alone: sentence choice given the gold passage, the answer given the gold sentence.
 
     Örnek: bilge eval answers --squad ../shared/data/tquad/dev.json --paragraphs --limit 200
     """
-    from rich.table import Table
-
     from assistant.evaluation import evaluate_answers
     from retrievers.embeddings import load_embedder
     from retrievers.rerank import load_reranker
 
     cfg = state(ctx).config
     evalset = eval_set(cfg, squad, paragraphs)
-    with stage_progress(stderr_console()) as on_progress:
+    with stage_progress(stderr_console()) as on_progress, json_lines(details) as write_detail:
         metrics = evaluate_answers(cfg, evalset, embedder=load_embedder(cfg), reranker=load_reranker(cfg),
-                                   limit=limit, progress=on_progress)
+                                   limit=limit, details=write_detail, progress=on_progress)
+    print_metrics(f"{squad.name}: answers ({cfg.answer.backend}, {int(metrics['questions'])} questions)", metrics,
+                  json_output)
+
+
+@eval_app.command("abstention")
+@friendly
+def abstention(
+    ctx: typer.Context,
+    squad: SquadOption,
+    paragraphs: ParagraphsOption = False,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=1, help="Ask at most N questions of each kind per half.")] = None,
+    details: Annotated[Path | None, typer.Option(
+        "--details", dir_okay=False, help="Write one JSON line per question (kind, abstained, scores).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Abstention on questions the documents cannot answer, made from real ones: each half of the
+    articles indexed alone and asked its own questions, the other half's, and its own with the
+    entity or the attribute swapped.
+
+    Örnek: bilge eval abstention --squad ../shared/data/tquad/dev.json --limit 100
+    """
+    from assistant.abstention import evaluate_abstention
+    from retrievers.embeddings import load_embedder
+    from retrievers.rerank import load_reranker
+    from retrievers.squad import load_squad
+
+    cfg = state(ctx).config
+    articles = load_squad(squad)
+    with stage_progress(stderr_console()) as on_progress, json_lines(details) as write_detail:
+        metrics = evaluate_abstention(cfg, articles, embedder=load_embedder(cfg), reranker=load_reranker(cfg),
+                                      paragraphs=paragraphs, limit=limit, details=write_detail, progress=on_progress)
+    print_metrics(f"{squad.name}: abstention ({cfg.answer.backend})", metrics, json_output)
+
+
+def print_metrics(title: str, metrics: dict[str, float], json_output: bool) -> None:
+    """One JSON object with --json, else a two-column table (counts and latencies without decimals)."""
+    from rich.table import Table
+
     if json_output:
         print_json(metrics)
         return
-    table = Table(title=f"{squad.name}: answers ({cfg.answer.backend}, {int(metrics['questions'])} questions)")
+    table = Table(title=title)
     table.add_column("metric")
     table.add_column("value", justify="right")
     for name, value in metrics.items():

@@ -1,0 +1,173 @@
+"""The answer step on real models: the selector's sentence, the combined score, the reader's
+window, names the collection lacks, and the sample leaflets' questions end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.events import NOT_FOUND
+from assistant.service import Assistant
+from bilge.config import AnswerConfig
+from tests.conftest import shipped_config
+
+PARAGRAPH = ("Parasetamol ağrı kesici ve ateş düşürücü bir ilaçtır. Yetişkinlerde önerilen başlangıç dozu 4-6 saat "
+             "arayla 1 tablettir. Günde 8 tabletten fazla almayınız. Tabletler bir bardak su ile yutulur.")
+
+
+@pytest.fixture(scope="session")
+def assistant(shipped, store_home):
+    return Assistant(shipped_config(store_home, shipped))
+
+
+@pytest.fixture(scope="session")
+def selector(shipped):
+    from retrievers.rerank import CrossEncoderReranker
+    from retrievers.selector import SentenceSelector
+
+    return SentenceSelector(CrossEncoderReranker(str(shipped / "selector"), precision="float32"),
+                            AnswerConfig(passage_weight=0.5))
+
+
+def test_reader_input_maps_back_to_the_passage():
+    from retrievers.sentences import reader_input, sentences_holding
+    from retrievers.turkish import sentence_spans
+
+    spans = list(sentence_spans(PARAGRAPH))
+    third = spans[2]
+    window = reader_input(PARAGRAPH, third, neighbours=1, title="Parasetamol", section="Nasıl kullanılır?")
+    assert window.context.startswith("Parasetamol — Nasıl kullanılır?\nYetişkinlerde")
+    assert window.context.endswith("yutulur.") and "ateş düşürücü" not in window.context
+    assert window.context[window.sentence[0]:window.sentence[1]] == "Günde 8 tabletten fazla almayınız."
+    start = window.context.index("8 tabletten")
+    assert PARAGRAPH[slice(*window.to_passage(start, start + 11))] == "8 tabletten"
+    assert window.to_passage(0, 5) == (window.window_start, window.window_start)  # the heading is not the passage
+    answer = PARAGRAPH.index("8 tabletten")
+    assert sentences_holding(spans, answer, answer + 11) == [2]
+    assert sentences_holding(spans, spans[1][1] - 3, spans[2][0] + 3) == [1, 2]
+
+
+def test_the_selector_picks_the_answering_sentence_not_the_first(selector):
+    from retrievers.selector import Passage
+
+    passage = Passage(PARAGRAPH, "Parasetamol 500 mg Tablet", "Nasıl kullanılır?")
+    best = selector.rank("Parasetamol günde en fazla kaç tablet alınabilir?", [passage])[0]
+    assert PARAGRAPH[best.start:best.end] == "Günde 8 tabletten fazla almayınız."
+    start = selector.rank("Parasetamolün başlangıç dozu nedir?", [passage])[0]
+    assert PARAGRAPH[start.start:start.end].startswith("Yetişkinlerde önerilen başlangıç dozu")
+
+
+def test_the_combined_score_keeps_the_top_passages_sentence_against_a_near_duplicate(selector):
+    from retrievers.selector import Passage
+
+    sentence = "Günde 8 tabletten fazla almayınız."
+    lower = Passage(f"Tabletler su ile yutulur. {sentence}", "Kullanma talimatı", "Nasıl kullanılır?", score=-1.0)
+    top = Passage(f"Tabletler tok karnına alınır. {sentence}", "Kullanma talimatı", "Nasıl kullanılır?", score=2.0)
+    question = "Günde en fazla kaç tablet alınır?"
+    ranked = selector.rank(question, [lower, top])
+    assert ranked[0].passage == 1 and top.text[ranked[0].start:ranked[0].end] == sentence
+    alone = type(selector)(selector.model, AnswerConfig(passage_weight=0.0)).rank(question, [lower, top])
+    assert alone[0].logit == pytest.approx(alone[1].logit, abs=0.5)  # the sentence alone cannot tell them apart
+
+
+def test_the_lexical_share_of_the_question_joins_the_answer_score(selector):
+    from bilge.config import Bm25Config
+    from retrievers.bm25 import Bm25Index
+    from retrievers.selector import Passage
+    from retrievers.turkish import sentence_spans
+
+    sentences = [PARAGRAPH[s:e] for s, e in sentence_spans(PARAGRAPH)]
+    index = Bm25Index.build(Bm25Config(), [str(n) for n in range(len(sentences))], sentences)
+    lexical = type(selector)(selector.model, AnswerConfig(passage_weight=0.5, lexical_weight=4.0), None,
+                             index.coverage)
+    question, passage = "Parasetamol bir bardak su ile mi yutulur?", Passage(PARAGRAPH)
+    plain = {(s.start, s.end): s.score for s in selector.rank(question, [passage])}
+    ranked = lexical.rank(question, [passage])
+    assert PARAGRAPH[ranked[0].start:ranked[0].end] == "Tabletler bir bardak su ile yutulur."
+    for sentence in ranked:
+        share = index.coverage(question, PARAGRAPH[sentence.start:sentence.end])
+        assert sentence.score == pytest.approx(plain[(sentence.start, sentence.end)] + 4.0 * share, abs=1e-4)
+
+
+def test_the_reader_marks_the_answer_inside_the_chosen_sentence(selector, shipped):
+    from retrievers.reader import QaModelReader
+    from retrievers.selector import Passage
+
+    reading = type(selector)(selector.model, AnswerConfig(passage_weight=0.5, reader_candidates=2),
+                             QaModelReader.from_path(str(shipped / "reader")))
+    passage = Passage(PARAGRAPH, "Parasetamol 500 mg Tablet", "Nasıl kullanılır?")
+    best = reading.rank("Parasetamol günde en fazla kaç tablet alınabilir?", [passage])[0]
+    assert PARAGRAPH[best.start:best.end] == "Günde 8 tabletten fazla almayınız."
+    assert best.answer is not None and best.start <= best.answer[0] < best.answer[1] <= best.end
+    assert "8" in PARAGRAPH[slice(*best.answer)] and best.answer != (best.start, best.end)
+    assert best.score == pytest.approx(best.logit + 0.5 * passage.score + reading.cfg.reader_weight * best.margin)
+
+
+def test_a_drug_the_collection_does_not_contain_is_named_in_the_abstention(assistant):
+    result = assistant.answer("Aspirin günde en fazla kaç tablet alınır?")
+    assert result.abstained and result.answer.startswith(NOT_FOUND)
+    assert "«Aspirin»" in result.answer and not result.citations
+    assert result.steps[-1] == "abstain: not in the collection: Aspirin"
+
+
+def test_names_are_matched_without_diacritics_and_through_suffixes(assistant):
+    documents = assistant.documents
+    assert documents.missing_names("Parasetamolün yan etkileri", 3.5) == []
+    assert documents.missing_names("IBUPROFEN hangi sıcaklıkta saklanır?", 3.5) == []
+    assert documents.missing_names("Naproksen ile Varfarin birlikte alınır mı?", 3.5) == ["Varfarin"]
+
+
+ANSWERED = [
+    ("Parasetamol günde en fazla kaç tablet alınır?", "parasetamol-500.pdf", "8 tabletten"),
+    ("İbuprofenin günlük dozu en fazla ne kadar olabilir?", "ibuprofen-400.docx", "1200 mg"),
+    ("Amoksisilin kaç saatte bir alınır?", "amoksisilin-500.html", "8 saatte bir"),
+    ("Omeprazol ne zaman alınmalıdır?", "omeprazol-20.md", "kahvaltıdan önce"),
+    ("Metformin hangi hastalıkta kullanılır?", "metformin-850.txt", "tip 2 diyabet"),
+    ("Setirizin kullanırken araç kullanılabilir mi?", "setirizin-10.pdf", "araç kullanırken"),
+    ("Salbutamol 24 saatte en çok kaç püskürtme kullanılabilir?", "salbutamol-inhaler.docx", "8 püskürtme"),
+    ("Loratadin şurubu açıldıktan sonra ne kadar süre kullanılabilir?", "loratadin-surup.html", "1 ay içinde"),
+    ("D3 vitamini damlası bebeklere günde kaç damla verilir?", "d3-vitamini-damla.md", "1 damla"),
+    ("Naproksen kan sulandırıcılarla birlikte alınırsa ne olur?", "naproksen-550.txt", "kanama riski"),
+    ("İbuprofen hangi sıcaklıkta saklanmalıdır?", "ibuprofen-400.docx", "30 °C"),
+    ("Amoksisilini kimler kullanmamalıdır?", "amoksisilin-500.html", "Penisiline alerjiniz"),
+    ("Omeprazolün uzun süre kullanılmasının riski nedir?", "omeprazol-20.md", "B12 vitamini"),
+    pytest.param("Metforminin yan etkileri nelerdir?", "metformin-850.txt", "Bulantı, kusma",
+                 marks=pytest.mark.xfail(strict=True, reason="known: omeprazol's side-effect sentence wins (issue 18)")),
+]
+
+ABSTAINED = [
+    "Aspirin günde kaç kez alınır?",
+    "Parol günde en fazla kaç tablet alınır?",
+    "İbuprofen kafein içerir mi?",
+    pytest.param("Parasetamol köpeklere verilebilir mi?",
+                 marks=pytest.mark.xfail(strict=True, reason="known: answered from the dose passage (issue 18)")),
+    "Salbutamol inhalerin fiyatı ne kadardır?",
+    "Kediler neden mırlar?",
+    "Ekmek nasıl yapılır?",
+    "Türkiye'nin başkenti neresidir?",
+]
+
+
+@pytest.mark.parametrize(("question", "source", "quoted"), ANSWERED)
+def test_sample_leaflet_questions_are_answered_from_the_right_sentence(assistant, question, source, quoted):
+    result = assistant.answer(question)
+    assert not result.abstained, result.steps
+    assert result.citations[0].file_name == source
+    assert quoted in result.quote
+
+
+@pytest.mark.parametrize("question", ABSTAINED)
+def test_sample_leaflet_questions_the_leaflets_cannot_answer_are_abstained_on(assistant, question):
+    result = assistant.answer(question)
+    assert result.abstained, (result.quote, result.scores, result.steps)
+    assert result.answer.startswith(NOT_FOUND)
+
+
+def test_the_chat_model_is_never_asked_about_a_name_no_document_contains(shipped, store_home):
+    from tests.fake_openai import FakeChatServer
+
+    with FakeChatServer() as server:
+        cfg = shipped_config(store_home, shipped, answer={"backend": "openai", "model": "fake-tools",
+                                                          "base_url": server.url})
+        result = Assistant(cfg).answer("Aspirin kaç yaşından itibaren kullanılır?")
+    assert result.abstained and "«Aspirin»" in result.answer
+    assert server.requests == []
