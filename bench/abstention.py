@@ -1,0 +1,165 @@
+"""The abstention rule, chosen for a stated precision on questions the documents cannot answer.
+
+    .venv/bin/bilge --config C eval abstention --squad ../shared/data/tquad/dev.json \
+        --details bench/out/abstention.jsonl
+    .venv/bin/python bench/abstention.py bench/out/abstention.jsonl [--precision 0.9] [--plot docs/abstention.png]
+        [--rule 3.5,0.1,0.05,-4]
+
+Run the first command with a config whose thresholds are 0 (`answer.min_score`,
+`answer.sentence_min_score`), `answer.max_rewrites = 0` and `answer.check_names = false`, so
+every question is answered and its evidence recorded: the scores, and the words the collection
+lacks with their Zipf frequency. This script then replays the rule "abstain when a missing word
+is rarer than z; else answer when the best passage's cross-encoder score ≥ p, the best
+sentence's selector probability ≥ s and the reader's margin for it ≥ m" over a grid: it picks
+(z, p, s, m) on the first store half —
+the rule that answers the most answerable questions and abstains on the most unanswerable ones
+among those whose abstentions are right at least `--precision` of the time — and reports it on
+the second. It prints the coverage–risk table of each score alone and of the rule, and plots the
+curves (coverage: share of all questions answered; risk: share of answered ones not right,
+i.e. unanswerable, or answerable with a quote that does not hold the answer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from pathlib import Path
+
+GRID = [round(0.05 * i, 2) for i in range(20)]
+ZIPF = (0.0, 3.0, 3.5, 4.0, 4.5)  # 0: no name rule
+MARGINS = (-100.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0)  # -100: no margin rule (answer.reader_min_margin)
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def named(record: dict, zipf: float) -> bool:
+    """The question names a word the collection lacks, rarer than `zipf` in general Turkish."""
+    return any(frequency < zipf for frequency in record["missing_names"].values())
+
+
+Rule = tuple[float, float, float, float]  # zipf, passage, sentence, margin
+
+
+def answers(record: dict, rule: Rule) -> bool:
+    zipf, passage, sentence, margin = rule
+    scores = record["scores"]
+    return (not named(record, zipf) and scores.get("passage", 0.0) >= passage
+            and scores.get("sentence", 0.0) >= sentence and scores.get("reader_margin", margin) >= margin)
+
+
+def right(record: dict) -> bool:
+    return record["kind"] == "answerable" and bool(record.get("quote_has_answer"))
+
+
+def rates(records: list[dict], rule) -> dict[str, float]:
+    answerable = [r for r in records if r["kind"] == "answerable"]
+    unanswerable = [r for r in records if r["kind"] != "answerable"]
+    abstained = [r for r in records if not rule(r)]
+    answered = [r for r in records if rule(r)]
+    correct_abstentions = sum(r["kind"] != "answerable" for r in abstained)
+    return {"answered_answerable": sum(rule(r) for r in answerable) / max(len(answerable), 1),
+            "abstained_unanswerable": sum(not rule(r) for r in unanswerable) / max(len(unanswerable), 1),
+            "abstention_precision": correct_abstentions / max(len(abstained), 1),
+            "coverage": len(answered) / max(len(records), 1),
+            "risk": sum(not right(r) for r in answered) / max(len(answered), 1)}
+
+
+def choose(records: list[dict], precision: float) -> Rule:
+    """The rule with the most right answers and abstentions among those whose abstention
+    precision reaches `precision` (the most precise rule when none does)."""
+    grid = list(itertools.product(ZIPF, GRID, GRID, MARGINS))
+    scored = [(rates(records, lambda r, rule=rule: answers(r, rule)), rule) for rule in grid]
+    meeting = [(m, t) for m, t in scored if m["abstention_precision"] >= precision]
+    if not meeting:
+        return max(scored, key=lambda item: item[0]["abstention_precision"])[1]
+    return max(meeting, key=lambda item: (item[0]["answered_answerable"] + item[0]["abstained_unanswerable"]))[1]
+
+
+def curve(records: list[dict], confidence, zipf: float) -> list[tuple[float, float]]:
+    """(coverage, risk) answering the most confident questions first (named ones never)."""
+    candidates = sorted((r for r in records if not named(r, zipf)), key=confidence, reverse=True)
+    points, wrong = [], 0
+    for n, record in enumerate(candidates, start=1):
+        wrong += not right(record)
+        points.append((n / len(records), wrong / n))
+    return points
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("details", type=Path)
+    parser.add_argument("--precision", type=float, default=0.9)
+    parser.add_argument("--plot", type=Path, default=None)
+    parser.add_argument("--rule", default=None,
+                        help="report this rule (zipf,passage,sentence,margin: the shipped one) instead of the chosen")
+    args = parser.parse_args()
+    records = load(args.details)
+    first, second = [r for r in records if r["half"] == 1], [r for r in records if r["half"] == 2]
+    best = choose(first, args.precision)
+    print(f"chosen on half 1 for abstention precision ≥ {args.precision}: answer.name_max_zipf = {best[0]}, "
+          f"answer.min_score = {best[1]}, answer.sentence_min_score = {best[2]}, "
+          f"answer.reader_min_margin = {best[3]}")
+    if args.rule:
+        best = tuple(float(value) for value in args.rule.split(","))
+        print(f"reported instead: {best}")
+    zipf, passage, sentence, margin = best
+    print(f"{'rule':62} {'half':>5} {'answered answerable':>20} {'abstained unanswerable':>23} {'precision':>10}")
+    rules = {"nothing (always answer)": (0.0, 0.0, 0.0, -100.0),
+             f"names rarer than {zipf} only": (zipf, 0.0, 0.0, -100.0),
+             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (zipf, passage, sentence, -100.0),
+             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence} + margin ≥ {margin}": best}
+    for label, rule in rules.items():
+        for half, part in (("1", first), ("2", second), ("all", records)):
+            m = rates(part, lambda r, rule=rule: answers(r, rule))
+            print(f"{label:62} {half:>5} {m['answered_answerable']:20.3f} {m['abstained_unanswerable']:23.3f} "
+                  f"{m['abstention_precision']:10.3f}")
+    kinds = sorted({r["kind"] for r in records})
+    def chosen(record: dict) -> bool:
+        return answers(record, best)
+
+    shares = {kind: [not chosen(r) for r in records if r["kind"] == kind] for kind in kinds}
+    print("abstained per kind (chosen rule, all): "
+          + ", ".join(f"{kind} {sum(share) / len(share):.3f}" for kind, share in shares.items()))
+    confidences = {"passage (cross-encoder)": lambda r: r["scores"].get("passage", 0.0),
+                   "sentence (selector)": lambda r: r["scores"].get("sentence", 0.0),
+                   "reader margin": lambda r: r["scores"].get("reader_margin", -99.0),
+                   "min(passage, sentence)": lambda r: min(r["scores"].get("passage", 0.0),
+                                                          r["scores"].get("sentence", 0.0))}
+    print(f"{'confidence':26} " + " ".join(f"risk@{c:.1f}" for c in (0.3, 0.4, 0.5, 0.6)))
+    curves = {name: curve(records, fn, zipf) for name, fn in confidences.items()}
+    for name, points in curves.items():
+        print(f"{name:26} " + " ".join(f"{risk_at(points, c):8.3f}" for c in (0.3, 0.4, 0.5, 0.6)))
+    if args.plot:
+        plot(curves, rates(records, chosen), args.plot)
+
+
+def risk_at(points: list[tuple[float, float]], coverage: float) -> float:
+    reached = [risk for c, risk in points if c >= coverage]
+    return reached[0] if reached else float("nan")
+
+
+def plot(curves: dict[str, list[tuple[float, float]]], chosen: dict[str, float], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6.4, 4.2), dpi=120)
+    for name, points in curves.items():
+        axes.plot([c for c, _ in points], [r for _, r in points], label=name)
+    axes.scatter([chosen["coverage"]], [chosen["risk"]], color="black", zorder=3, label="the rule reported")
+    axes.set_xlabel("coverage (share of all questions answered)")
+    axes.set_ylabel("risk (share of answers not right)")
+    axes.set_title("Bilge abstention on TQuAD dev with unanswerable questions")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+
+
+if __name__ == "__main__":
+    main()
