@@ -79,7 +79,7 @@ class SentenceSelector:
                          for s, logit, text in zip(spans, logits, texts)), key=lambda s: s.score, reverse=True)
         if self.reader is None:
             return scored
-        top = [self.read(question, passages[s.passage], s) for s in scored[:self.cfg.reader_candidates]]
+        top = self.read_all(question, passages, scored[:self.cfg.reader_candidates])
         return sorted(top, key=lambda s: s.score, reverse=True) + scored[self.cfg.reader_candidates:]
 
     def _lexical(self, question: str, sentence: str) -> float:
@@ -89,15 +89,20 @@ class SentenceSelector:
 
     def read(self, question: str, passage: Passage, sentence: ScoredSentence) -> ScoredSentence:
         """The sentence with the reader's answer inside it, its margin added to the score."""
+        read = self.read_all(question, [passage], [replace(sentence, passage=0)])[0]
+        return replace(read, passage=sentence.passage)
+
+    def read_all(self, question: str, passages: list[Passage], sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+        """`sentences` (of `passages`), each read in its window in one batch (see `read`)."""
         if self.reader is None:
-            return sentence
-        window = reader_input(passage.text, (sentence.start, sentence.end), self.cfg.reader_neighbours,
-                              passage.title, passage.section)
-        span = self.reader.read(question, window.context, within=window.sentence)
-        if span is None:
-            return sentence
-        return replace(sentence, answer=window.to_passage(span.start, span.end), margin=span.margin,
-                       score=sentence.score + self.cfg.reader_weight * span.margin)
+            return sentences
+        windows = [reader_input(passages[s.passage].text, (s.start, s.end), self.cfg.reader_neighbours,
+                                passages[s.passage].title, passages[s.passage].section) for s in sentences]
+        spans = self.reader.read_many(question, [(w.context, w.sentence) for w in windows])
+        return [sentence if span is None else
+                replace(sentence, answer=window.to_passage(span.start, span.end), margin=span.margin,
+                        score=sentence.score + self.cfg.reader_weight * span.margin)
+                for sentence, window, span in zip(sentences, windows, spans)]
 
 
 def load_selector(cfg: BilgeConfig, reranker: CrossEncoderReranker, lexical: Lexical | None = None) -> SentenceSelector:

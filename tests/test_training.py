@@ -188,8 +188,17 @@ def test_reader_smoke_run(recipe, shared_data):
     assert list(recipe.output.glob("weights.pack-*.safetensors"))
     context = "Türkiye — Başkent\nTürkiye'nin başkenti Ankara'dır. Nüfusu kalabalıktır."
     within = (context.index("Türkiye'nin"), context.index(" Nüfusu"))
-    span = QaModelReader.from_path(str(recipe.output)).read("Başkent neresidir?", context, within=within)
+    reader = QaModelReader.from_path(str(recipe.output))
+    span = reader.read("Başkent neresidir?", context, within=within)
     assert span is not None and within[0] <= span.start <= span.end <= within[1]
+    # one batch of windows of different lengths reads each as alone, within its own range
+    other = "Nüfus — Sayım\n" + "Nüfus her yıl sayılır ve yayımlanır. " * 12
+    other_within = (len("Nüfus — Sayım\n"), len(other))
+    batched = reader.read_many("Başkent neresidir?", [(other, other_within), (context, within)])
+    alone = reader.read("Başkent neresidir?", other, within=other_within)
+    for read, single in zip(batched, (alone, span)):
+        assert (read.start, read.end) == (single.start, single.end)
+        assert read.margin == pytest.approx(single.margin, abs=1e-3)
 
 
 def test_reader_examples_are_sentence_windows_and_windows_without_the_answer():

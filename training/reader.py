@@ -149,7 +149,7 @@ def _trainer_class():
     return SpanTrainer
 
 
-def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 3,
+def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 12,
                  callbacks: list | None = None) -> dict:
     import torch
     from datasets import Dataset
