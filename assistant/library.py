@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from bilge.config import BilgeConfig
+from bilge.names import check_collection_name
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Library:
             on_progress(IngestProgress(event.files_total, event.files_done, event.chunks_done, event.path,
                                        event.failed))
 
+        check_collection_name(collection)  # before the embedder loads
         report = Ingestor(self.cfg, collection, load_embedder(self.cfg), self.store, forward).run(folder)
         return IngestSummary(collection, report.added, report.updated, report.unchanged, report.removed,
                              report.chunks, [(f["path"], f["reason"]) for f in report.failed])
@@ -93,7 +95,8 @@ class Library:
 
         from assistant.documents import Documents
 
-        hits = Documents(Searcher(self.cfg, collection, store=self.store)).read_passage(chunk_id, window)
+        hits = Documents(Searcher(self.cfg, check_collection_name(collection), store=self.store)).read_passage(
+            chunk_id, window)
         if not hits:
             return None
         cited = next(i for i, h in enumerate(hits) if h.chunk_id == chunk_id)

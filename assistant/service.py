@@ -17,6 +17,7 @@ from assistant.documents import Documents
 from assistant.events import AnswerResult, Done, Event, Failed
 from bilge.config import BilgeConfig
 from bilge.errors import BilgeError
+from bilge.names import check_collection_name
 
 
 class Assistant:
@@ -26,7 +27,7 @@ class Assistant:
         from retrievers.search import Searcher
 
         self.cfg = cfg
-        self.collection = collection or cfg.store.collection
+        self.collection = check_collection_name(collection) if collection is not None else cfg.store.collection
         self.documents = documents or Documents(Searcher(cfg, self.collection))
         self._runner = None
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bilge.errors import ConfigError
+from bilge.names import collection_name_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """Where relative model paths point when no config file is given (the source checkout)."""
@@ -38,9 +39,16 @@ class StoreConfig(Section):
     host: str = Field("127.0.0.1", description="Chroma server host (http mode).")
     port: int = Field(8000, ge=1, le=65535, description="Chroma server port (http mode).")
     collection: str = Field(
-        "ilac-ornek", min_length=3, max_length=63, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]$",
-        description="Default collection: letters, digits, `.`, `_`, `-`; 3 to 63 characters.",
+        "ilac-ornek", description="Default collection: letters, digits, `.`, `_`, `-`; 3 to 63 characters.",
     )
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, value: str) -> str:
+        problem = collection_name_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class IngestConfig(Section):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bilge.config import BilgeConfig
+from bilge.names import check_collection_name
 
 
 def data_home(cfg: BilgeConfig) -> Path:
@@ -30,8 +31,10 @@ def collection_dir(cfg: BilgeConfig, collection: str) -> Path:
     """Bilge's own files for one collection: manifest, BM25 index, lock.
 
     A server's collections get their own folder, so an embedded and a served collection of the
-    same name never share a manifest.
+    same name never share a manifest. Only a valid name becomes a folder, so no name can reach
+    outside the data directory.
     """
+    check_collection_name(collection)
     if cfg.store.mode == "http":
         return data_home(cfg) / "collections" / f"{cfg.store.host}_{cfg.store.port}" / collection
     return data_home(cfg) / "collections" / collection

@@ -286,3 +286,17 @@ def test_snapshot_sources_panel(make_app, snap_compare, size):
 def test_snapshot_help(make_app, snap_compare, size):
     """The help screen over the chat: every binding with its key, Turkish description and id."""
     assert snap_compare(make_app(), terminal_size=size, run_before=help_open)
+
+
+async def collections_open(pilot) -> None:
+    steady(pilot)
+    await settle(pilot.app, pilot)
+    await pilot.press("f3")
+    await wait_for_screen(pilot.app, pilot, CollectionsScreen)
+    await pilot.pause()
+
+
+def test_snapshot_collections(make_app, snap_compare):
+    """The collections list over the chat: ilac-ornek marked current with its counts, and the
+    hint line naming Enter (switch), ctrl+n (new, its name checked), ctrl+o (add a folder), Esc."""
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=collections_open)

@@ -18,6 +18,7 @@ from assistant.conversation import Conversation
 from assistant.events import AnswerResult
 from bilge.config import BilgeConfig
 from bilge.errors import BilgeError
+from bilge.names import check_collection_name
 from bilge.paths import history_path
 from tui.bridge import AnswerFailed
 from tui.history import ChatHistory, ConversationRow
@@ -43,7 +44,7 @@ class BilgeApp(App):
     def __init__(self, cfg: BilgeConfig, collection: str | None = None) -> None:
         super().__init__()
         self.cfg = cfg
-        self.collection = collection or cfg.store.collection
+        self.collection = check_collection_name(collection) if collection is not None else cfg.store.collection
         self.history = ChatHistory(history_path(cfg))
         self.conversation = Conversation()
         self.conversation_id: int | None = None

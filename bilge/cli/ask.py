@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bilge.cli.common import CollectionOption, JsonOption, friendly, print_json, state, stderr_console
+from bilge.cli.common import CollectionOption, chosen_collection, JsonOption, friendly, print_json, state, stderr_console
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +31,7 @@ def ask(
 
     cfg = state(ctx).config
     console = stderr_console()
-    for event in Assistant(cfg, collection).events(question):
+    for event in Assistant(cfg, chosen_collection(ctx, collection)).events(question):
         if isinstance(event, Failed):
             raise BackendError(event.message)
         if isinstance(event, Searching) and not json_output:

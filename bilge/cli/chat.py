@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bilge.cli.common import CollectionOption, friendly, state
+from bilge.cli.common import CollectionOption, chosen_collection, friendly, state
 
 
 def register(app: typer.Typer) -> None:
@@ -19,4 +19,4 @@ def chat(ctx: typer.Context, collection: CollectionOption = None) -> None:
     """
     from tui.app import run
 
-    run(state(ctx).config, collection)
+    run(state(ctx).config, chosen_collection(ctx, collection))

@@ -17,6 +17,7 @@ import typer
 
 from bilge.config import BilgeConfig
 from bilge.errors import BilgeError
+from bilge.names import check_collection_name
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 CollectionOption = Annotated[
@@ -71,6 +72,11 @@ def friendly(command: Callable) -> Callable:
 
 def state(ctx: typer.Context) -> State:
     return ctx.obj
+
+
+def chosen_collection(ctx: typer.Context, collection: str | None) -> str:
+    """`--collection`, checked before any model loads, or the config's `store.collection`."""
+    return check_collection_name(collection) if collection is not None else state(ctx).config.store.collection
 
 
 def print_json(data: Any) -> None:

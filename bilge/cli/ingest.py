@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bilge.cli.common import CollectionOption, JsonOption, friendly, print_json, state, stderr_console
+from bilge.cli.common import CollectionOption, chosen_collection, JsonOption, friendly, print_json, state, stderr_console
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +33,7 @@ def ingest(
     from retrievers.store import ChunkStore
 
     cfg = state(ctx).config
-    name = collection or cfg.store.collection
+    name = chosen_collection(ctx, collection)
     console = stderr_console()
     embedder = load_embedder(cfg)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),

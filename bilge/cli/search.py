@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bilge.cli.common import CollectionOption, JsonOption, friendly, print_json, state, stdout_console
+from bilge.cli.common import CollectionOption, chosen_collection, JsonOption, friendly, print_json, state, stdout_console
 
 ModeOption = Annotated[str | None, typer.Option(
     "--mode", "-m", help="bm25 | dense | hybrid | rerank (default: retrieval.mode).")]
@@ -41,7 +41,7 @@ def search(
     from retrievers.search import Searcher
 
     cfg = state(ctx).config
-    name = collection or cfg.store.collection
+    name = chosen_collection(ctx, collection)
     hits = Searcher(cfg, name).search(query, mode, k)
     if json_output:
         print_json({"query": query, "mode": mode or cfg.retrieval.mode, "collection": name,
