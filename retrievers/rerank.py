@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bilge.config import BilgeConfig, Precision
 from bilge.errors import ModelError
+from retrievers.model_files import require_model
 from retrievers.precision import inference_precision
 
 
@@ -45,11 +46,6 @@ class CrossEncoderReranker:
 
 
 def load_reranker(cfg: BilgeConfig) -> CrossEncoderReranker:
-    path = cfg.resolve(cfg.reranker.model)
-    if not path.is_dir():
-        raise ModelError(
-            f"reranker model '{path}' does not exist; run `make models` (or `bilge train reranker`), "
-            "or search with --mode hybrid"
-        )
+    path = require_model(cfg.resolve(cfg.reranker.model), "reranker.model", "bilge train reranker")
     return CrossEncoderReranker(str(path), cfg.reranker.batch_size, cfg.reranker.max_seq_length,
                                 cfg.reranker.precision)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from bilge.config import AnswerConfig, BilgeConfig
+from retrievers.model_files import require_model
 from retrievers.reader import QaModelReader, load_reader
 from retrievers.rerank import CrossEncoderReranker
 from retrievers.sentences import passage_sentences, reader_input, selector_text
@@ -106,11 +107,11 @@ class SentenceSelector:
 
 
 def load_selector(cfg: BilgeConfig, reranker: CrossEncoderReranker, lexical: Lexical | None = None) -> SentenceSelector:
-    """The trained selector (`answer.selector`, else the reranker) with the reader (`answer.reader`)
-    and the collection's lexical evidence."""
-    path = cfg.resolve(cfg.answer.selector) if cfg.answer.selector else None
+    """The trained selector (`answer.selector`; empty = the reranker) with the reader
+    (`answer.reader`) and the collection's lexical evidence."""
     model = reranker
-    if path is not None and (path / "config.json").is_file():
+    if cfg.answer.selector:
+        path = require_model(cfg.resolve(cfg.answer.selector), "answer.selector", "bilge train selector")
         model = CrossEncoderReranker(str(path), cfg.reranker.batch_size, cfg.reranker.max_seq_length,
                                      cfg.reranker.precision)
     return SentenceSelector(model, cfg.answer, load_reader(cfg), lexical)

@@ -11,6 +11,8 @@ import pytest
 from bilge.cli.common import OFFLINE_ENVIRONMENT
 
 os.environ.update(OFFLINE_ENVIRONMENT)
+os.environ.pop("BILGE_CONFIG", None)  # a developer's own config must not leak into the tests
+os.environ.pop("BILGE_HOME", None)
 
 from bilge.config import BilgeConfig, config_from_dict  # noqa: E402
 from corpora.ilac_ornek import LEAFLETS, NOTICE  # noqa: E402

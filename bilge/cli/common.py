@@ -31,6 +31,7 @@ class State:
 
     config: BilgeConfig
     config_path: Path | None
+    found_by: str = "--config"
 
 
 OFFLINE_ENVIRONMENT = {

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from bilge.cli import ask, chat, collections, data, eval, ingest, lm, search, train
+from bilge.cli import ask, chat, collections, configuration, data, eval, ingest, lm, search, train
 from bilge.cli.common import State, friendly, offline_environment
-from bilge.config import load_config
+from bilge.config import find_config, load_config
 
 app = typer.Typer(
     name="bilge", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
@@ -22,8 +22,8 @@ app = typer.Typer(
 def root(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option(
-        "--config", envvar="BILGE_CONFIG", help="Config file (default: ./bilge.toml when present, else built-in defaults).",
-        dir_okay=False,
+        "--config", help="Config file (default: $BILGE_CONFIG, ./bilge.toml, the user config folder's bilge.toml, "
+        "else the built-in defaults, which are the shipped bilge.toml).", dir_okay=False,
     )] = None,
     home: Annotated[Path | None, typer.Option(
         "--home", envvar="BILGE_HOME", help="Data directory for all state (overrides the config's `home`).",
@@ -31,15 +31,14 @@ def root(
     )] = None,
 ) -> None:
     offline_environment()
-    if config is None and Path("bilge.toml").is_file():
-        config = Path("bilge.toml")
-    cfg = load_config(config)
+    path, found_by = find_config(config)
+    cfg = load_config(path)
     if home is not None:
         cfg = cfg.model_copy(update={"home": home})
-    ctx.obj = State(config=cfg, config_path=config)
+    ctx.obj = State(config=cfg, config_path=path, found_by=found_by)
 
 
-for module in (ingest, search, ask, eval, data, train, lm, collections, chat):
+for module in (ingest, search, ask, eval, data, train, lm, collections, chat, configuration):
     module.register(app)
 
 
