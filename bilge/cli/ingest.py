@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from bilge.cli.common import CollectionOption, chosen_collection, JsonOption, friendly, print_json, state, stderr_console
+from bilge.cli.common import (
+    CollectionOption,
+    JsonOption,
+    chosen_collection,
+    friendly,
+    print_json,
+    state,
+    stderr_console,
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from bilge.cli.common import CollectionOption, chosen_collection, JsonOption, friendly, print_json, state, stdout_console
+from bilge.cli.common import (
+    CollectionOption,
+    JsonOption,
+    chosen_collection,
+    friendly,
+    print_json,
+    state,
+    stdout_console,
+)
 
 ModeOption = Annotated[str | None, typer.Option(
     "--mode", "-m", help="bm25 | dense | hybrid | rerank (default: retrieval.mode).")]
