@@ -1,7 +1,11 @@
-"""The search pipeline as LangChain objects, for the assistant: a `BaseRetriever` and `Embeddings`.
+"""The search pipeline as LangChain objects: a `BaseRetriever` and `Embeddings`.
 
 Only `_get_relevant_documents` is implemented; `invoke`, batching, callbacks and async come
-from the base class. Every stage's score travels in the document metadata.
+from the base class, and `invoke(query, k=…)` overrides the retriever's `k` for one call, as
+LangChain's standard retriever suite expects (tests run it). Every stage's score travels in the
+document metadata. There is no writable `VectorStore` view of a collection: documents added
+through one would bypass the manifest and the BM25 index, and the retriever here already
+serves LangChain with the whole pipeline rather than the dense half of it.
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ class BilgeRetriever(BaseRetriever):
     k: int = 5
     mode: str = "rerank"
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [hit_to_document(hit) for hit in self.searcher.search(query, self.mode, self.k)]
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None) -> list[Document]:
+        return [hit_to_document(hit) for hit in self.searcher.search(query, self.mode, k or self.k)]
 
 
 class BilgeEmbeddings(Embeddings):

@@ -129,7 +129,7 @@ def test_missing_collection_and_missing_reranker(tmp_path, tiny_model_dir, tiny_
     with pytest.raises(IndexMissingError, match="run `bilge ingest DIR --collection yok` first"):
         Searcher(cfg, "yok")
     Ingestor(cfg, "ilac", tiny_embedder, ChunkStore(cfg)).run(docs_dir)
-    with pytest.raises(ModelError, match="reranker model .* does not exist"):
+    with pytest.raises(ModelError, match=r"reranker.model .* does not exist; run `make models`"):
         Searcher(cfg, "ilac", embedder=tiny_embedder).search("soru", "rerank")
 
 
