@@ -2,7 +2,9 @@
 
 unstructured does the partitioning; PDFs go through pypdf first (unstructured's own PDF path
 needs the 580 MB `[pdf]` extra and OCR models) and their text through unstructured's text
-partitioner, page by page. Everything here works offline: see `_offline_unstructured`.
+partitioner, page by page, after words split by stray spaces are joined again
+(`retrievers.spacing`, with the whole document's vocabulary). Everything here works offline:
+see `_offline_unstructured`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from bilge.errors import FileRejected
+from retrievers.spacing import repair_spacing
 from retrievers.textrepair import decode_text, repair_text
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"})
@@ -110,9 +113,9 @@ def _read_pdf(path: Path) -> list[Block]:
         if "decrypt" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise FileRejected("encrypted PDF; save an unprotected copy and ingest that") from None
         raise FileRejected(f"damaged PDF ({exc}); re-export it and ingest again") from None
+    pages = repair_spacing([repair_text(re.sub(r"[ \t]+", " ", re.sub(r"[ \t]+\n", "\n", text))) for text in pages])
     blocks: list[Block] = []
     for number, text in enumerate(pages, start=1):
-        text = repair_text(re.sub(r"[ \t]+", " ", re.sub(r"[ \t]+\n", "\n", text)))
         if text.strip():
             elements = partition_text(text=unwrap_lines(text), languages=["tur"])
             blocks.extend(_blocks(elements, page=number))
