@@ -89,13 +89,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
     texts = [(path.name, path.read_text(encoding="utf-8")[:args.chars]) for path in sorted(args.data.glob("*.txt"))]
-    leaflets = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "ilac-ornek").glob("*.md")))
+    leaflet_files = sorted((ROOT / "corpora" / "ilac-ornek").glob("*.md"))
+    leaflets = "\n\n".join(p.read_text(encoding="utf-8") for p in leaflet_files)
     texts.append(("corpora/ilac-ornek (*.md)", leaflets))
     rows = [(measure(name, text, args.share, args.seed, where), text) for where in WHERE for name, text in texts]
     print("| text | split | planted | rejoined | recall | genuine spaces | false joins | ms per 100k chars |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for row, text in rows:
-        print(f"| {row['text']} | {row['where']} | {row['planted']} | {row['rejoined']} | {row['rejoined'] / max(row['planted'], 1):.3f} "
+        recall = row["rejoined"] / max(row["planted"], 1)
+        print(f"| {row['text']} | {row['where']} | {row['planted']} | {row['rejoined']} | {recall:.3f} "
               f"| {row['genuine']} | {row['false']} | {row['seconds'] * 1e5 / max(len(text), 1) * 1000:.0f} |")
     for row, _ in rows:
         if row["false_examples"]:

@@ -78,10 +78,10 @@ def test_collection_folder_is_only_made_from_a_valid_name(cfg):
 
 
 def test_chat_refuses_a_bad_name_and_takes_a_new_good_one(cfg):
+    from tests.test_tui import settle, wait_for_screen
     from tui.app import BilgeApp
     from tui.screens.collections import CollectionsScreen
     from tui.screens.prompt import TextPrompt
-    from tests.test_tui import settle, wait_for_screen
 
     with pytest.raises(InputError):
         BilgeApp(cfg, "../x")
