@@ -43,7 +43,7 @@ class StoreConfig(Section):
     host: str = Field("127.0.0.1", description="Chroma server host (http mode).")
     port: int = Field(8000, ge=1, le=65535, description="Chroma server port (http mode).")
     collection: str = Field(
-        "ilac-ornek", description="Default collection: letters, digits, `.`, `_`, `-`; 3 to 63 characters.",
+        "ilac-ornek", description="Default collection: letters, digits, `.`, `_`, `-`; 3 to 55 characters.",
     )
 
     @field_validator("collection")
