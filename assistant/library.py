@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from bilge.config import BilgeConfig
+from bilge.errors import IngestStopped
 from bilge.names import check_collection_name
 
 
@@ -77,13 +78,19 @@ class Library:
         backend = cfg.answer.backend if cfg.answer.backend == "extractive" else f"{cfg.answer.backend}:{cfg.answer.model}"
         return {"embedder": embedder, "reranker": Path(cfg.reranker.model).name, "backend": backend}
 
-    def ingest(self, folder: Path, collection: str, on_progress: Callable[[IngestProgress], None]) -> IngestSummary:
+    def ingest(self, folder: Path, collection: str, on_progress: Callable[[IngestProgress], None],
+               should_stop: Callable[[], bool] = lambda: False) -> IngestSummary:
+        """Ingest `folder`; `should_stop` is asked after each file, and stops the run cleanly
+        (files done are kept, the next run goes on from there) with IngestStopped."""
         from retrievers.embeddings import load_embedder
         from retrievers.ingest import Ingestor
 
         def forward(event) -> None:
             on_progress(IngestProgress(event.files_total, event.files_done, event.chunks_done, event.path,
                                        event.failed))
+            if should_stop():
+                raise IngestStopped(f"stopped after {event.files_done} of {event.files_total} files; add the folder "
+                                    "again to go on (files already added are kept)")
 
         check_collection_name(collection)  # before the embedder loads
         report = Ingestor(self.cfg, collection, load_embedder(self.cfg), self.store, forward).run(folder)
@@ -91,9 +98,8 @@ class Library:
                              report.chunks, [(f["path"], f["reason"]) for f in report.failed])
 
     def passage(self, collection: str, chunk_id: str, window: int = 1) -> PassageView | None:
-        from retrievers.search import Searcher
-
         from assistant.documents import Documents
+        from retrievers.search import Searcher
 
         hits = Documents(Searcher(self.cfg, check_collection_name(collection), store=self.store)).read_passage(
             chunk_id, window)

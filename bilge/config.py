@@ -43,7 +43,7 @@ class StoreConfig(Section):
     host: str = Field("127.0.0.1", description="Chroma server host (http mode).")
     port: int = Field(8000, ge=1, le=65535, description="Chroma server port (http mode).")
     collection: str = Field(
-        "ilac-ornek", description="Default collection: letters, digits, `.`, `_`, `-`; 3 to 55 characters.",
+        "ilac-ornek", description="Default collection: letters, digits, `.`, `_`, `-`; 3 to 63 characters.",
     )
 
     @field_validator("collection")
@@ -302,6 +302,20 @@ def load_config(path: Path | None = None) -> BilgeConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
     return config_from_dict(data, source=str(path), base_dir=path.resolve().parent)
+
+
+def config_toml(cfg: BilgeConfig) -> str:
+    """`cfg` as the TOML `load_config` reads back to an equal config (for tests and benchmarks
+    that run the CLI with a config of their own)."""
+    import json
+
+    lines = [f"home = {json.dumps(str(cfg.home))}"] if cfg.home is not None else []
+    for section, values in cfg.model_dump(exclude={"home", "base_dir"}).items():
+        lines.append(f"[{section}]")
+        for key, value in values.items():
+            lines.append(f"{json.dumps(key) if section == 'keys' else key} = "
+                         f"{str(value).lower() if isinstance(value, bool) else json.dumps(value)}")
+    return "\n".join(lines) + "\n"
 
 
 def config_markdown_table() -> str:

@@ -17,6 +17,10 @@ class IngestError(BilgeError):
     """A whole ingest run could not proceed (a single bad file is reported, not raised)."""
 
 
+class IngestStopped(BilgeError):
+    """An ingest was stopped by its user between two files; what was done is kept."""
+
+
 class FileRejected(BilgeError):
     """One file cannot be read; the ingest reports it and goes on."""
 
@@ -27,6 +31,10 @@ class StoreLockedError(BilgeError):
 
 class IndexMissingError(BilgeError):
     """A collection was asked for before anything was ingested into it."""
+
+
+class DamagedIndexError(BilgeError):
+    """A file Bilge keeps beside a collection (BM25 index, manifest) or the chat history is unreadable."""
 
 
 class IndexMismatchError(BilgeError):

@@ -1,9 +1,9 @@
 """The one rule for collection names, checked wherever a name enters Bilge.
 
-Chroma's own rule (letters, digits, `.`, `_`, `-`, starting and ending with a letter or digit,
-no `..`), so a name Bilge accepts is one Chroma accepts too, with two of Bilge's own: at most
-55 characters, since a collection's long passages get a companion `NAME.windows` that must fit
-Chroma's 63, and no name ending in `.windows`. Checked
+Chroma's rule as its older servers still enforce it (3–63 letters, digits, `.`, `_`, `-`,
+starting and ending with a letter or digit, no `..`; Chroma 1.5 allows up to 512), so a name
+Bilge accepts is one any Chroma accepts, and its companion `NAME.windows` (the window vectors
+of long passages) too; no name may end in `.windows` itself. Checked
 before any model loads or any file is touched: a collection's folder is built from its name
 (`bilge.paths.collection_dir`), and "../../escaped" would otherwise put a manifest outside the
 data directory before Chroma's own check refused it.
@@ -15,10 +15,10 @@ import re
 
 from bilge.errors import InputError
 
-_ALLOWED = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,53}[a-zA-Z0-9]")
+_ALLOWED = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]")
 RESERVED_SUFFIX = ".windows"  # the companion collection of a collection's window vectors
 
-RULE = ("3 to 55 letters, digits, '.', '_' or '-', starting and ending with a letter or digit, no '..', "
+RULE = ("3 to 63 letters, digits, '.', '_' or '-', starting and ending with a letter or digit, no '..', "
         f"not ending in '{RESERVED_SUFFIX}'")
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from bilge.config import Bm25Config
+from bilge.errors import DamagedIndexError
+from bilge.faults import fault_point
 from retrievers.turkish import analyze, fold_diacritics, make_stemmer
 
 FORMAT_VERSION = 1
@@ -92,6 +94,7 @@ class Bm25Index:
         tmp.mkdir(parents=True)
         if self._retriever is not None:
             self._retriever.save(str(tmp / "bm25s"))
+        fault_point("bm25-half-saved")
         params = {"version": FORMAT_VERSION, "analyzer": self.cfg.model_dump(), "count": len(self.ids)}
         (tmp / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
         (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
@@ -99,23 +102,31 @@ class Bm25Index:
         shutil.rmtree(old, ignore_errors=True)
         if directory.exists():
             directory.rename(old)
+        fault_point("bm25-swapping")
         tmp.rename(directory)
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, directory: Path, cfg: Bm25Config) -> "Bm25Index | None":
-        """The saved index, or None when it is missing or was built with other settings."""
+        """The saved index; None when it is missing or was built with other settings (it is then
+        rebuilt from the store); DamagedIndexError when its files are there but unreadable."""
+        if not (directory / "params.json").exists():
+            return None
         try:
             params = json.loads((directory / "params.json").read_text(encoding="utf-8"))
+            if params.get("version") != FORMAT_VERSION or params.get("analyzer") != cfg.model_dump():
+                return None
             ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if params.get("version") != FORMAT_VERSION or params.get("analyzer") != cfg.model_dump():
-            return None
-        retriever = None
-        if ids:
-            import bm25s
+            retriever = None
+            if ids:
+                import bm25s
 
-            retriever = bm25s.BM25.load(str(directory / "bm25s"))
+                retriever = bm25s.BM25.load(str(directory / "bm25s"))
+            if not isinstance(ids, list) or (retriever is not None and len(ids) != int(retriever.scores["num_docs"])):
+                raise ValueError("ids and index disagree")
+        except Exception as exc:  # json, numpy and bm25s each fail their own way on a damaged file
+            raise DamagedIndexError(
+                f"the BM25 index in {directory} is damaged ({type(exc).__name__}); run "
+                f"`bilge collections repair {directory.parent.name}` to rebuild it from the store"
+            ) from None
         return cls(cfg, ids, retriever)
-

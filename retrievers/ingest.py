@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Callable
 
 from bilge.config import BilgeConfig
-from bilge.errors import FileRejected, IndexMismatchError, IngestError, StoreLockedError
+from bilge.errors import DamagedIndexError, FileRejected, IndexMismatchError, IngestError, StoreLockedError
+from bilge.faults import fault_point
 from bilge.paths import collection_dir
 from retrievers.bm25 import Bm25Index
 from retrievers.chunking import Chunk, chunk_blocks, index_text, passage_windows
@@ -138,27 +139,48 @@ class Ingestor:
                 "window_chars": self.cfg.embedder.window_chars}
 
     def run(self, folder: Path, *, rebuild: bool = False) -> IngestReport:
-        from filelock import FileLock, Timeout
-
         if not folder.exists():
             raise IngestError(f"{folder}: no such file or folder; give the folder of documents to ingest")
+        return self.locked(lambda manifest: self._ingest(folder, manifest, rebuild))
+
+    def reingest(self, sources: list[Path]) -> IngestReport:
+        """The collection built anew from `sources` (the files it held that are still on disk),
+        with a new manifest: what `bilge collections repair --rebuild` runs."""
+        def rebuild(manifest: Manifest) -> IngestReport:
+            self.store.drop(self.collection)
+            manifest.clear()
+            manifest.set_meta("fingerprint", json.dumps(self.settings()))
+            report = IngestReport()
+            for done, path in enumerate(sources, start=1):
+                self._ingest_one(path, str(path), None, manifest, report, (done, len(sources)))
+            rebuild_bm25(self.cfg, self.store, self.collection)
+            manifest.set_meta("bm25", "fresh")
+            return report
+
+        return self.locked(rebuild, fresh_manifest=True)
+
+    def locked(self, work: Callable[[Manifest], IngestReport], fresh_manifest: bool = False) -> IngestReport:
+        """`work` under the collection's lock, with its manifest open (a new one if asked)."""
+        from filelock import FileLock, Timeout
+
         self.home.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.home / "ingest.lock"), timeout=self.cfg.ingest.lock_timeout_s)
         try:
             with lock:
-                return self._run_locked(folder, rebuild)
+                path = self.home / "manifest.sqlite3"
+                if fresh_manifest:
+                    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                        leftover.unlink(missing_ok=True)
+                manifest = Manifest(path)
+                try:
+                    return work(manifest)
+                finally:
+                    manifest.close()
         except Timeout:
             raise StoreLockedError(
-                f"collection '{self.collection}' is being written by another `bilge ingest`; "
+                f"collection '{self.collection}' is being written by another ingest (`bilge ingest` or the chat); "
                 "wait for it to finish (or raise ingest.lock_timeout_s to wait automatically)"
             ) from None
-
-    def _run_locked(self, folder: Path, rebuild: bool) -> IngestReport:
-        manifest = Manifest(self.home / "manifest.sqlite3")
-        try:
-            return self._ingest(folder, manifest, rebuild)
-        finally:
-            manifest.close()
 
     def _ingest(self, folder: Path, manifest: Manifest, rebuild: bool) -> IngestReport:
         settings = self.settings()
@@ -172,38 +194,55 @@ class Ingestor:
                 f"run `bilge ingest {folder} --collection {self.collection} --rebuild` to rebuild it"
             )
         manifest.set_meta("fingerprint", json.dumps(settings))
+        # stale until this run has rebuilt (or checked) BM25: a run stopped after a file was
+        # done but before the rebuild leaves it so, and the next run rebuilds though nothing changed
+        stale = manifest.get_meta("bm25") == "stale"
+        manifest.set_meta("bm25", "stale")
         report = IngestReport()
         files, failures = scan_folder(folder)
+        fault_point("scanned")
         report.failed.extend({"path": p, "reason": r} for p, r in failures)
         records = manifest.records()
         changed = False
-        for done, path in enumerate(files):
+        for done, path in enumerate(files, start=1):
             source = os.path.abspath(path)
-            try:
-                outcome = self._ingest_file(path, source, records.get(source), manifest)
-            except FileRejected as exc:
-                report.failed.append({"path": source, "reason": str(exc)})
-                self.progress(IngestEvent(len(files), done + 1, report.chunks, source, str(exc)))
-                continue
-            if outcome is None:
-                report.unchanged += 1
-            else:
-                kind, count = outcome
-                setattr(report, kind, getattr(report, kind) + 1)
-                report.chunks += count
-                changed = True
-            self.progress(IngestEvent(len(files), done + 1, report.chunks, source))
+            position = (done, len(files))
+            changed = self._ingest_one(path, source, records.get(source), manifest, report, position) or changed
         present = {os.path.abspath(p) for p in files} | {f["path"] for f in report.failed}
         for source in _in_scope(records, folder):
             if source not in present:
                 manifest.mark_pending(source)
+                fault_point("removing")
                 self.store.delete_source(self.collection, source)
+                fault_point("removed")
                 manifest.forget(source)
                 report.removed += 1
                 changed = True
-        if changed or Bm25Index.load(self.home / "bm25", self.cfg.bm25) is None:
+        if changed or stale or not bm25_usable(self.home / "bm25", self.cfg):
+            fault_point("before-bm25")
             rebuild_bm25(self.cfg, self.store, self.collection)
+        manifest.set_meta("bm25", "fresh")
         return report
+
+    def _ingest_one(self, path: Path, source: str, record, manifest: Manifest, report: IngestReport,
+                    position: tuple[int, int]) -> bool:
+        """One file (`position` = (n, of)) into the report: added, updated, unchanged or failed;
+        whether it changed the collection."""
+        done, total = position
+        try:
+            outcome = self._ingest_file(path, source, record, manifest)
+        except FileRejected as exc:
+            report.failed.append({"path": source, "reason": str(exc)})
+            self.progress(IngestEvent(total, done, report.chunks, source, str(exc)))
+            return False
+        if outcome is not None:
+            kind, count = outcome
+            setattr(report, kind, getattr(report, kind) + 1)
+            report.chunks += count
+        else:
+            report.unchanged += 1
+        self.progress(IngestEvent(total, done, report.chunks, source))
+        return outcome is not None
 
     def _ingest_file(self, path: Path, source: str, record, manifest: Manifest) -> tuple[str, int] | None:
         """None when unchanged, else ("added" | "updated", chunk count)."""
@@ -229,9 +268,13 @@ class Ingestor:
             raise FileRejected("permission denied; make the file readable") from None
         if not chunks:
             raise FileRejected("no text could be extracted (a scanned PDF needs OCR first)")
+        fault_point("read")
         manifest.mark_pending(source)
+        fault_point("pending")
         write_chunks(self.store, self.collection, self.embedder, source, digest, chunks, self.cfg)
+        fault_point("written")
         manifest.mark_done(source, digest, len(chunks))
+        fault_point("done")
         return ("updated" if record is not None and record.status == "done" else "added"), len(chunks)
 
 
@@ -250,18 +293,23 @@ def write_chunks(store: ChunkStore, collection: str, embedder: Embedder, source:
     A chunk longer than `embedder.window_chars` is also embedded window by window (whole
     sentences), so a question about one sentence of it meets a vector of that sentence alone."""
     store.delete_source(collection, source)
+    fault_point("old-chunks-deleted")
     size = cfg.embedder.window_chars
     for i in range(0, len(chunks), cfg.ingest.batch_size):
         batch = chunks[i:i + cfg.ingest.batch_size]
         ids = [chunk_id(source, digest, c.index) for c in batch]
-        store.upsert(collection, ids, embedder.embed_passages([c.index_text for c in batch]), [c.text for c in batch],
-                     [chunk_metadata(source, digest, c) for c in batch])
+        vectors = embedder.embed_passages([c.index_text for c in batch])
+        fault_point("embedded")
+        metadatas = [chunk_metadata(source, digest, c) for c in batch]
+        store.upsert(collection, ids, vectors, [c.text for c in batch], metadatas)
+        fault_point("chunks-upserted")
         windows = [(parent, index_text(window, c.title, c.section))
                    for parent, c in zip(ids, batch) if 0 < size < len(c.text)
                    for window in passage_windows(c.text, size)]
         if windows:
             parents, texts = map(list, zip(*windows))
             store.upsert_windows(collection, parents, embedder.embed_passages(texts), texts, source)
+            fault_point("windows-upserted")
         on_batch(len(batch))
 
 
@@ -273,5 +321,15 @@ def rebuild_bm25(cfg: BilgeConfig, store: ChunkStore, collection: str) -> Bm25In
             ids.append(hit.chunk_id)
             texts.append(index_text(hit.text, hit.metadata.get("title", ""), hit.metadata.get("section", "")))
     index = Bm25Index.build(cfg.bm25, ids, texts)
+    fault_point("bm25-built")
     index.save(collection_dir(cfg, collection) / "bm25")
     return index
+
+
+def bm25_usable(folder: Path, cfg: BilgeConfig) -> bool:
+    """Whether the saved BM25 index can be used as it is (an ingest rebuilds it otherwise,
+    damaged included: it is derived from the store)."""
+    try:
+        return Bm25Index.load(folder, cfg.bm25) is not None
+    except DamagedIndexError:
+        return False

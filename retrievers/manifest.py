@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilge.errors import DamagedIndexError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, hash TEXT, status TEXT NOT NULL, chunks INTEGER NOT NULL DEFAULT 0,
@@ -33,9 +35,16 @@ class FileRecord:
 class Manifest:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(SCHEMA)
+            self._db.execute("SELECT count(*) FROM files").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise DamagedIndexError(
+                f"the manifest {path} is damaged ({exc}); run `bilge collections repair {path.parent.name}` "
+                "to rebuild it from the store"
+            ) from None
 
     def close(self) -> None:
         self._db.close()

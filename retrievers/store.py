@@ -12,6 +12,7 @@ else (counts, listing, BM25, the chunk text) sees only the chunks.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -20,7 +21,6 @@ import numpy as np
 from bilge.config import BilgeConfig
 from bilge.errors import IndexMissingError, InputError, StoreError
 from bilge.paths import chroma_dir
-
 
 WINDOWS_SUFFIX = ".windows"
 
@@ -61,12 +61,38 @@ def open_client(cfg: BilgeConfig):
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def _lost_server(exc: Exception) -> bool:
+    """Whether `exc` means the Chroma server stopped answering (httpx's transport errors)."""
+    return isinstance(exc, ConnectionError) or type(exc).__module__.startswith(("httpx", "httpcore"))
+
+
+def _reporting_lost_server(method):
+    """A store method whose lost server is one line (StoreError), not a traceback. The client
+    reconnects by itself, so the next call after the server is back simply works."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            if not _lost_server(exc):
+                raise
+            raise StoreError(
+                f"lost the Chroma server at {self._address} ({type(exc).__name__}); start it again "
+                "(`chroma run …`): the next request reconnects"
+            ) from None
+
+    return guarded
+
+
 class ChunkStore:
     """Chunks and their vectors for every collection of one Chroma client."""
 
     def __init__(self, cfg: BilgeConfig, client=None) -> None:
         self._client = client if client is not None else open_client(cfg)
+        self._address = f"{cfg.store.host}:{cfg.store.port}" if cfg.store.mode == "http" else str(chroma_dir(cfg))
 
+    @_reporting_lost_server
     def collection(self, name: str, *, create: bool = False):
         if create and name.endswith(WINDOWS_SUFFIX):
             raise InputError(f"collection name '{name}': names ending in '{WINDOWS_SUFFIX}' are Bilge's own; "
@@ -80,17 +106,21 @@ class ChunkStore:
             )
         try:
             return self._client.get_collection(name, embedding_function=None)
-        except Exception:  # chromadb raises NotFoundError / ValueError depending on the client kind
+        except Exception as exc:  # chromadb raises NotFoundError / ValueError depending on the client kind
+            if _lost_server(exc):
+                raise
             raise IndexMissingError(
                 f"no index for collection '{name}': run `bilge ingest DIR --collection {name}` first"
             ) from None
 
+    @_reporting_lost_server
     def names(self) -> list[str]:
         return [name for name in self._all_names() if not name.endswith(WINDOWS_SUFFIX)]
 
     def _all_names(self) -> list[str]:
         return sorted(c.name if hasattr(c, "name") else str(c) for c in self._client.list_collections())
 
+    @_reporting_lost_server
     def exists(self, name: str) -> bool:
         return name in self.names()
 
@@ -103,16 +133,20 @@ class ChunkStore:
         """The companion collection of `name`'s window vectors; None when no passage needed one."""
         return self._collection(windows_of(name)) if windows_of(name) in self._all_names() else None
 
+    @_reporting_lost_server
     def drop(self, name: str) -> None:
         for collection in self._with_windows(name):
             self._client.delete_collection(collection)
 
+    @_reporting_lost_server
     def count(self, name: str) -> int:
         return self.collection(name).count() if self.exists(name) else 0
 
+    @_reporting_lost_server
     def upsert(self, name: str, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
         self._upsert(self.collection(name, create=True), ids, vectors, texts, metadatas)
 
+    @_reporting_lost_server
     def upsert_windows(self, name: str, parents: list[str], vectors: np.ndarray, texts: list[str],
                        source: str) -> None:
         """Extra vectors of `name`'s long passages: window i of chunk `parents[i]` of `source`."""
@@ -128,10 +162,12 @@ class ChunkStore:
                 metadatas=metadatas[i:i + step],
             )
 
+    @_reporting_lost_server
     def delete_source(self, name: str, source: str) -> None:
         for collection in self._with_windows(name):
             self._collection(collection).delete(where={"source": source})
 
+    @_reporting_lost_server
     def query(self, name: str, vector: np.ndarray, k: int) -> list[Hit]:
         """The k chunks nearest to `vector`, a long passage scored by its best window."""
         hits = {hit.chunk_id: hit for hit in self._nearest(self.collection(name), vector, k)}
@@ -153,11 +189,13 @@ class ChunkStore:
             return []
         return _hits(collection.query(query_embeddings=[vector], n_results=k, include=list(include)))
 
+    @_reporting_lost_server
     def get(self, name: str, ids: list[str]) -> list[Hit]:
         if not ids:
             return []
         return _rows(self.collection(name).get(ids=ids, include=["documents", "metadatas"]))
 
+    @_reporting_lost_server
     def neighbours(self, name: str, source: str, first: int, last: int) -> list[Hit]:
         """Chunks `first..last` (by chunk index) of one source, in document order."""
         hits = _rows(self.collection(name).get(
@@ -166,6 +204,7 @@ class ChunkStore:
         ))
         return sorted(hits, key=lambda h: h.metadata.get("chunk_index", 0))
 
+    @_reporting_lost_server
     def sources(self, name: str, page: int = 5000) -> dict[str, int]:
         """Each source file of a collection with its chunk count (metadata only, no text)."""
         counts: dict[str, int] = {}
@@ -174,6 +213,7 @@ class ChunkStore:
             counts[source] = counts.get(source, 0) + 1
         return dict(sorted(counts.items()))
 
+    @_reporting_lost_server
     def dense_scores(self, name: str, ids: list[str], vector: np.ndarray) -> dict[str, float]:
         """The cosine of `vector` with each chunk of `ids` (its best window's for a long passage)."""
         result = self.collection(name).get(ids=ids, include=["embeddings"])
@@ -186,6 +226,20 @@ class ChunkStore:
                        [float(np.dot(np.asarray(e, dtype=np.float32), vector)) for e in found["embeddings"]])
         return scores
 
+    @_reporting_lost_server
+    def _page(self, collection, include: list[str], page: int, offset: int) -> dict:
+        return collection.get(include=include, limit=page, offset=offset)
+
+    @_reporting_lost_server
+    def window_ids(self, name: str) -> list[str]:
+        """The ids of `name`'s window vectors (none when no passage needed one)."""
+        windows = self._windows(name)
+        return windows.get(include=[])["ids"] if windows is not None else []
+
+    def iter_metadata(self, name: str, page: int = 5000) -> Iterator[Hit]:
+        """Every chunk's id and metadata, without text or vectors (manifest repairs)."""
+        return self._pages(name, ["metadatas"], page)
+
     def iter_all(self, name: str, page: int = 5000) -> Iterator[Hit]:
         """Every chunk of a collection, a page at a time (BM25 rebuilds)."""
         return self._pages(name, ["documents", "metadatas"], page)
@@ -194,7 +248,7 @@ class ChunkStore:
         collection = self.collection(name)
         offset = 0
         while True:
-            result = collection.get(include=include, limit=page, offset=offset)
+            result = self._page(collection, include, page, offset)
             if not result["ids"]:
                 return
             yield from _rows(result)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-COMMANDS = [[], ["ingest"], ["search"], ["ask"], ["chat"], ["collections"], ["config"], ["eval", "retrieval"],
+COMMANDS = [[], ["ingest"], ["search"], ["ask"], ["chat"], ["collections"], ["collections", "repair"], ["config"], ["eval", "retrieval"],
             ["eval", "answers"], ["eval", "abstention"], ["data", "check"], ["data", "fix"], ["data", "convert"],
             ["data", "split"], ["data", "inspect"], ["train", "base"], ["train", "embedder"], ["train", "reranker"],
             ["train", "selector"], ["train", "reader"], ["train", "all"], ["train", "unpack"]]

@@ -14,7 +14,7 @@ os.environ.update(OFFLINE_ENVIRONMENT)
 os.environ.pop("BILGE_CONFIG", None)  # a developer's own config must not leak into the tests
 os.environ.pop("BILGE_HOME", None)
 
-from bilge.config import BilgeConfig, config_from_dict  # noqa: E402
+from bilge.config import BilgeConfig, config_from_dict, config_toml  # noqa: E402
 from corpora.ilac_ornek import LEAFLETS, NOTICE  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,21 +58,21 @@ def make_config(home: Path, model_dir: Path, **sections) -> BilgeConfig:
 
 def write_config(path: Path, cfg: BilgeConfig) -> Path:
     """The config as a TOML file, for CLI tests that pass --config."""
-    import json
-
-    lines = [f"home = {json.dumps(str(cfg.home))}"]
-    for section, values in cfg.model_dump(exclude={"home", "base_dir"}).items():
-        lines.append(f"[{section}]")
-        for key, value in values.items():
-            text = json.dumps(value) if not isinstance(value, bool) else str(value).lower()
-            lines.append(f"{key} = {text}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(config_toml(cfg), encoding="utf-8")
     return path
 
 
 @pytest.fixture
 def cfg(tmp_path, tiny_model_dir) -> BilgeConfig:
     return make_config(tmp_path / "home", tiny_model_dir)
+
+
+@pytest.fixture(scope="session")
+def tiny_reranker_dir(tiny_model_dir, tmp_path_factory):
+    """The tiny encoder as a cross-encoder (random head): real scoring code, meaningless scores."""
+    from training.encoders import to_cross_encoder
+
+    return to_cross_encoder(tiny_model_dir, tmp_path_factory.mktemp("reranker") / "ce")
 
 
 @pytest.fixture(scope="session")

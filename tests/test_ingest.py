@@ -125,7 +125,7 @@ def test_second_writer_is_refused_with_a_clear_message(cfg, tiny_embedder, docs_
     home = collection_dir(cfg, COLLECTION)
     home.mkdir(parents=True)
     with FileLock(str(home / "ingest.lock")):
-        with pytest.raises(StoreLockedError, match="being written by another `bilge ingest`"):
+        with pytest.raises(StoreLockedError, match=r"being written by another ingest \(`bilge ingest` or the chat\)"):
             ingest(cfg, tiny_embedder, docs_dir)
     assert ingest(cfg, tiny_embedder, docs_dir).added == 5
 

@@ -14,17 +14,17 @@ from bilge.errors import ConfigError, InputError
 from bilge.names import check_collection_name, collection_name_problem
 from tests.conftest import REPO, make_config, write_config
 
-BAD_NAMES = ["../../escaped", "ab", "iki kelime", "a..b", "-baslar", "biter_", "ilaç", "x" * 56, "a/b", "ilac.windows"]
+BAD_NAMES = ["../../escaped", "ab", "iki kelime", "a..b", "-baslar", "biter_", "ilaç", "x" * 64, "a/b", "ilac.windows"]
 
 
-@pytest.mark.parametrize("name", ["ilac-ornek", "abc", "A.b_c-9", "x" * 55])
+@pytest.mark.parametrize("name", ["ilac-ornek", "abc", "A.b_c-9", "x" * 63])
 def test_chroma_names_are_allowed(name):
     assert collection_name_problem(name) is None and check_collection_name(name) == name
 
 
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_bad_names_are_refused_with_the_rule(name):
-    with pytest.raises(InputError, match="3 to 55 letters"):
+    with pytest.raises(InputError, match="3 to 63 letters"):
         check_collection_name(name)
 
 

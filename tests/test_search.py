@@ -11,13 +11,6 @@ from retrievers.store import ChunkStore
 from retrievers.turkish import turkish_casefold
 
 
-@pytest.fixture(scope="session")
-def tiny_reranker_dir(tiny_model_dir, tmp_path_factory):
-    from training.encoders import to_cross_encoder
-
-    return to_cross_encoder(tiny_model_dir, tmp_path_factory.mktemp("reranker") / "ce")
-
-
 @pytest.fixture
 def searcher(cfg, tiny_embedder, docs_dir, tiny_reranker_dir):
     from retrievers.rerank import CrossEncoderReranker

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from assistant.conversation import Conversation, Turn
 from assistant.events import AnswerResult, Citation
+from bilge.errors import DamagedIndexError
 
 SCHEMA_STEPS = (
     """CREATE TABLE conversations (
@@ -47,9 +48,16 @@ class StoredTurn:
 class ChatHistory:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self.migrate()
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self.migrate()
+            self._db.execute("SELECT count(*) FROM conversations").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise DamagedIndexError(
+                f"the chat history {path} is damaged ({exc}); move it aside (`mv {path} {path}.damaged`) "
+                "and start the chat again: it holds past conversations only, no documents"
+            ) from None
 
     @property
     def version(self) -> int:

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from tui.bridge import AnswerFailed, stream_answer
 from tui.history import ConversationRow
@@ -94,7 +95,9 @@ class ChatScreen(Screen):
         self.notify(message, severity=severity, markup=False)
 
     def action_cancel(self) -> None:
+        """Esc stops the answer being written, and an ingestion after the file it is reading."""
         self.workers.cancel_group(self, "answer")
+        self.workers.cancel_group(self, "ingest")
 
     # Sources ---------------------------------------------------------------------------------
 
@@ -189,16 +192,23 @@ class ChatScreen(Screen):
 
     @work(thread=True, exclusive=True, group="ingest", exit_on_error=False)
     def ingest(self, folder: Path) -> None:
-        from bilge.errors import BilgeError
+        from bilge.errors import BilgeError, IngestStopped
 
         collection = self.app.collection
         panel = self.query_one(IngestPanel)
         self.app.call_from_thread(panel.start, folder, collection)
+        worker = get_current_worker()
         try:
             library = self.app.library_sync()
-            summary = library.ingest(folder, collection, lambda p: panel.post_message(IngestPanel.Progressed(p)))
+            summary = library.ingest(folder, collection, lambda p: panel.post_message(IngestPanel.Progressed(p)),
+                                     should_stop=lambda: worker.is_cancelled)
         except BilgeError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            stopped = isinstance(exc, IngestStopped)
+            self.app.call_from_thread(self.notify, f"Ekleme durduruldu: {exc}" if stopped else str(exc),
+                                      severity="warning" if stopped else "error", markup=False)
+            if stopped:
+                self.app.call_from_thread(self.app.forget_assistant)
+                self.app.call_from_thread(self.refresh_status)
             return
         self.app.call_from_thread(panel.finish, summary)
         self.app.call_from_thread(self.app.forget_assistant)
