@@ -63,12 +63,10 @@ def evaluate_abstention(cfg: BilgeConfig, articles: list[Article], *, embedder: 
 def name_frequencies(documents: Documents, question: str) -> dict[str, float]:
     """Each word of the question the collection lacks that `answer.check_names` could call a
     name at any threshold, with its Zipf frequency: lets a threshold be chosen afterwards."""
-    from wordfreq import zipf_frequency
-
-    from retrievers.turkish import turkish_casefold
+    from assistant.questions import name_frequency
 
     missing = documents.missing_names(question, NAME_ZIPF_CEILING)
-    return {name: zipf_frequency(turkish_casefold(name), "tr") for name in missing}
+    return {name: name_frequency(name) for name in missing}
 
 
 def abstention_summary(tally: Tally) -> dict[str, float]:

@@ -10,9 +10,10 @@ carried over.
 
 from __future__ import annotations
 
+import functools
 import re
 
-from retrievers.turkish import STOPWORDS, is_question_word, turkish_casefold
+from retrievers.turkish import STOPWORDS, hardened, is_question_word, turkish_casefold
 
 FOLLOW_UP_MARKERS = frozenset(
     """peki ya bunun onun bunu onu bunlar onlar bunların onların bu o şunun şu aynı bundan ondan
@@ -43,19 +44,36 @@ def _is_content(word: str) -> bool:
     return word not in STOPWORDS and len(word) > 1 and not is_question_word(word)
 
 
-def name_candidates(question: str, max_zipf: float) -> list[str]:
-    """The question's words that name something specific, as typed: content words of at least
-    four letters, not numbers, rarer than `max_zipf` in general Turkish (wordfreq's Zipf scale:
-    "aspirin" 3.5, "köpek" 5.0, "zaman" 6.2). A document collection that lacks such a word
-    cannot answer a question built around it; a common word it lacks is often only a synonym."""
+@functools.cache
+def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
+    return zipf_frequency(word, "tr")
+
+
+def name_frequency(word: str) -> float:
+    """How common the word's family is in general Turkish (wordfreq's Zipf scale): the most
+    frequent of the word and its prefixes of `STEM_LENGTH` letters or more, each also with its
+    final consonant hardened. Why not the word alone: an inflected form of a common verb is rare
+    ("kullanılmalıdır" 3.4, its stem "kullan" 4.4) and would pass for a name; a drug name's
+    prefixes are not words ("metformin" 0.0 all the way down)."""
+    word = turkish_casefold(word)
+    prefixes = (word[:n] for n in range(STEM_LENGTH, len(word)))
+    return max([_zipf(word)] + [_zipf(form) for p in prefixes for form in {p, hardened(p)}])
+
+
+def name_candidates(question: str, max_zipf: float) -> list[str]:
+    """The question's words that name something specific, as typed: content words of at least
+    four letters, not numbers, whose family is rarer than `max_zipf` in general Turkish
+    (`name_frequency`: "aspirin" 3.5, "köpeklere" 5.0, "zaman" 6.2). A document collection that
+    lacks such a word cannot answer a question built around it; a common word it lacks is often
+    only a synonym."""
     names: dict[str, str] = {}
     for surface in _WORD.findall(question.replace("’", "'")):
         surface = surface.split("'")[0]
         word = turkish_casefold(surface)
         if (len(word) >= NAME_MIN_LENGTH and not any(c.isdigit() for c in word) and _is_content(word)
-                and zipf_frequency(word, "tr") < max_zipf):
+                and name_frequency(word) < max_zipf):
             names.setdefault(word, surface)
     return list(names.values())
 

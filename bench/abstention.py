@@ -24,7 +24,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 GRID = [round(0.05 * i, 2) for i in range(20)]
 ZIPF = (0.0, 3.0, 3.5, 4.0, 4.5)  # 0: no name rule
@@ -32,7 +35,14 @@ MARGINS = (-100.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0)  # -100: no margin rule (ans
 
 
 def load(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The records, each missing name's frequency computed again by the code as it is now
+    (`assistant.questions.name_frequency`), so a changed name rule replays without a new run."""
+    from assistant.questions import name_frequency
+
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for record in records:
+        record["missing_names"] = {name: name_frequency(name) for name in record["missing_names"]}
+    return records
 
 
 def named(record: dict, zipf: float) -> bool:

@@ -211,8 +211,9 @@ class AnswerConfig(Section):
         "content word rarer than `name_max_zipf` in general Turkish whose stem occurs nowhere in the collection."
     )
     name_max_zipf: float = Field(
-        3.5, ge=0, le=8, description="Words below this Zipf frequency in general Turkish (wordfreq) count as names "
-        "for `check_names` (aspirin 3.5, köpek 5.0, zaman 6.2)."
+        3.5, ge=0, le=8, description="Words whose family (the word and its prefixes of 5+ letters) is below this Zipf "
+        "frequency in general Turkish (wordfreq) count as names for `check_names` (aspirin 3.5, kullanılmalıdır "
+        "4.4 by kullan, köpeklere 5.0 by köpek, zaman 6.2)."
     )
     max_rewrites: int = Field(2, ge=0, le=5, description="Query rewrites tried when the evidence is weak.")
     passages: int = Field(3, ge=1, le=20, description="Top passages the reader reads and the answer cites.")

@@ -16,7 +16,7 @@ import numpy as np
 from bilge.config import Bm25Config
 from bilge.errors import DamagedIndexError
 from bilge.faults import fault_point
-from retrievers.turkish import analyze, fold_diacritics, make_stemmer
+from retrievers.turkish import analyze, fold_diacritics, make_stemmer, softening_key
 
 FORMAT_VERSION = 1
 
@@ -43,13 +43,16 @@ class Bm25Index:
         return analyze(text, self._stem)
 
     def contains(self, word: str) -> bool:
-        """Whether the collection has the word's stem, compared without Turkish diacritics, so
-        "Ibni" finds "İbni" and "maglup" finds "mağlup"."""
+        """Whether the collection has the word's stem, compared without Turkish diacritics and
+        across consonant softening, so "Ibni" finds "İbni", "maglup" finds "mağlup" and "şurubu"
+        finds "şurup"."""
         if self._folded_vocabulary is None:
             vocabulary = self._retriever.vocab_dict if self._retriever is not None else {}
-            self._folded_vocabulary = {fold_diacritics(term) for term in vocabulary}
+            self._folded_vocabulary = {fold_diacritics(term) for term in vocabulary} | {
+                softening_key(term) for term in vocabulary}
         terms = self.terms(word)
-        return bool(terms) and all(fold_diacritics(term) in self._folded_vocabulary for term in terms)
+        return bool(terms) and all(fold_diacritics(term) in self._folded_vocabulary
+                                   or softening_key(term) in self._folded_vocabulary for term in terms)
 
     def coverage(self, question: str, text: str) -> float:
         """The share of the question's idf mass whose terms `text` also holds (0–1): the lexical

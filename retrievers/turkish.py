@@ -68,6 +68,27 @@ def fold_diacritics(text: str) -> str:
     return turkish_casefold(text).translate(_DIACRITICS)
 
 
+_HARDENED = {"b": "p", "c": "ç", "d": "t", "ğ": "k"}
+_FOLDED_VOWELS = frozenset("aeiou")
+_FOLDED_HARDENED = {"b": "p", "d": "t", "g": "k"}  # ç→c folds to c either way
+
+
+def hardened(word: str) -> str:
+    """The word with its final consonant as it is before a consonant or at the word's end:
+    "şurub" (of "şurubu") → "şurup", "kanad" → "kanat", "köpeğ" → "köpek" (Turkish softens p, ç,
+    t, k before a vowel); other words unchanged."""
+    return word[:-1] + _HARDENED[word[-1]] if word and word[-1] in _HARDENED else word
+
+
+def softening_key(term: str) -> str:
+    """`term` compared across consonant softening and without diacritics: one trailing vowel
+    dropped, the final consonant hardened ("şurubu"/"şurup" → "surup", "ilacı"/"ilaç" → "ilac")."""
+    folded = fold_diacritics(term)
+    if len(folded) > 3 and folded[-1] in _FOLDED_VOWELS:
+        folded = folded[:-1]
+    return folded[:-1] + _FOLDED_HARDENED.get(folded[-1:], folded[-1:])
+
+
 def sentence_case(text: str) -> str:
     """ALL-CAPS headings ("METFORMİN NEDİR?") in sentence case ("Metformin nedir?"), Turkish
     rules; other text unchanged. Cased models read shouted words as rare pieces."""

@@ -84,3 +84,29 @@ def test_query_window_cuts_one_long_sentence_at_a_space():
     sentence = "Bu ilaç " + "uzun bir açıklama ile " * 20 + "karaciğer için zararlıdır."
     window = window_of("karaciğer", sentence, 60)
     assert len(window) <= 60 and sentence.startswith(window) and not window.endswith(" ")
+
+
+def test_consonant_softening_is_folded():
+    from retrievers.turkish import hardened, softening_key
+
+    assert hardened("şurub") == "şurup" and hardened("köpeğ") == "köpek" and hardened("kalem") == "kalem"
+    assert softening_key("şurubu") == softening_key("şurup") == "surup"
+    assert softening_key("ilacı") == softening_key("ilaç")
+    assert softening_key("kalem") != softening_key("kale")
+
+
+def test_a_collection_with_a_word_contains_its_softened_forms():
+    from bilge.config import Bm25Config
+    from retrievers.bm25 import Bm25Index
+
+    index = Bm25Index.build(Bm25Config(), ["a", "b"], ["Öksürük şurup olarak satılır.", "Bir ilaç günde iki kez."])
+    assert index.contains("şurubu") and index.contains("ilacı") and index.contains("Ilac")
+    assert not index.contains("kalemi")
+
+
+def test_names_are_judged_by_their_family_not_their_inflected_form():
+    from assistant.questions import name_candidates, name_frequency
+
+    assert name_frequency("kullanılmalıdır") > 4.0 > 3.5 > name_frequency("aspirin")  # by "kullan"
+    assert name_frequency("metformin") == 0.0 and name_frequency("köpeklere") > 4.5
+    assert name_candidates("Metformin kullanılmalıdır mı?", 4.0) == ["Metformin"]
