@@ -1,6 +1,7 @@
 """Faults tried on a real `bilge` and what each lost: a table for the README.
 
     .venv/bin/python bench/faults.py [--config bilge.toml] [--small-files 10000] [--pdf-pages 2000]
+                                     [--parts faults scale]
 
 With the configured (shipped) models, in a temporary data directory, every fault runs the real
 CLI in a child process and compares the collection afterwards (`retrievers.catalog.
@@ -237,6 +238,7 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=ROOT / "bilge.toml")
     parser.add_argument("--small-files", type=int, default=10_000)
     parser.add_argument("--pdf-pages", type=int, default=2_000)
+    parser.add_argument("--parts", nargs="+", choices=("faults", "scale"), default=["faults", "scale"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bilge-faults-") as tmp:
         bench = Bench(args.config, Path(tmp))
@@ -244,22 +246,24 @@ def main() -> None:
         leaflets.mkdir()
         for path in sorted((ROOT / "corpora" / "ilac-ornek").glob("*"))[:4]:
             shutil.copy(path, leaflets)
-        config, cfg = bench.config("clean")
-        bench.bilge(config, "ingest", str(leaflets), "-c", "kill")
-        clean = collection_state(cfg, "kill")
-        kills(bench, leaflets, clean)
-        interrupt(bench, leaflets, clean)
-        damage(bench, leaflets, clean)
-        second_writer(bench, leaflets)
-        server_restart(bench, leaflets)
-        sizes = scale(bench, leaflets, args.small_files, args.pdf_pages)
-        print("| fault | exit | message lines | lost | message |")
-        print("|---|---:|---:|---|---|")
-        for row in bench.rows:
-            print("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
-        print("\n| ingested | time | peak RSS | × the leaflets' peak | chunks |\n|---|---:|---:|---:|---:|")
-        for what, seconds, peak, chunks in sizes:
-            print(f"| {what} | {seconds:.0f} s | {peak:.0f} MB | {peak / sizes[0][2]:.2f} | {chunks:,} |")
+        if "faults" in args.parts:
+            config, cfg = bench.config("clean")
+            bench.bilge(config, "ingest", str(leaflets), "-c", "kill")
+            clean = collection_state(cfg, "kill")
+            kills(bench, leaflets, clean)
+            interrupt(bench, leaflets, clean)
+            damage(bench, leaflets, clean)
+            second_writer(bench, leaflets)
+            server_restart(bench, leaflets)
+            print("| fault | exit | message lines | lost | message |")
+            print("|---|---:|---:|---|---|")
+            for row in bench.rows:
+                print("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |", flush=True)
+        if "scale" in args.parts:
+            sizes = scale(bench, leaflets, args.small_files, args.pdf_pages)
+            print("\n| ingested | time | peak RSS | × the leaflets' peak | chunks |\n|---|---:|---:|---:|---:|")
+            for what, seconds, peak, chunks in sizes:
+                print(f"| {what} | {seconds:.0f} s | {peak:.0f} MB | {peak / sizes[0][2]:.2f} | {chunks:,} |")
 
 
 if __name__ == "__main__":

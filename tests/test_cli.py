@@ -45,7 +45,7 @@ def test_ingest_json_then_search_json(run, docs_dir):
     assert set(data["hits"][0]) == {"chunk_id", "source", "page", "section", "start", "end", "text", "scores"}
     assert set(data["hits"][0]["scores"]) == {"dense", "bm25", "fused"}
     listing = json.loads(run("collections", "--json").stdout)
-    assert listing == [{"name": "ilac", "files": 5, "chunks": report["chunks"]}]
+    assert listing == [{"name": "ilac", "files": 5, "chunks": report["chunks"], "problem": ""}]
 
 
 def test_nothing_ingestable_exits_non_zero(run, tmp_path):

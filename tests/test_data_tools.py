@@ -149,9 +149,10 @@ def test_split_by_article_without_overlap_or_held_out(tmp_path, shared_data):
     assert split_articles(articles, 0.1, held_out=held_out).dev == result.dev  # deterministic
 
 
-def test_inspect_ranks_candidates_with_every_scorer(cfg, tmp_path):
-    from tests.conftest import write_config
+def test_inspect_ranks_candidates_with_every_scorer(tmp_path, tiny_model_dir):
+    from tests.conftest import make_config, write_config
 
+    cfg = make_config(tmp_path / "home", tiny_model_dir, reranker={"model": str(tmp_path / "no-reranker")})
     config = write_config(tmp_path / "bilge.toml", cfg)
     result = CliRunner().invoke(app, [
         "--config", str(config), "data", "inspect", "--question", "Parasetamol karaciğere zarar verir mi?",

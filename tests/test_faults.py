@@ -199,13 +199,16 @@ def test_a_second_writer_is_refused_in_one_line(tmp_path, tiny_model_dir, leafle
 
 
 def test_esc_stops_the_chats_ingestion_and_adding_again_goes_on(tmp_path, tiny_model_dir, leaflets, clean):
+    import threading
+
+    from assistant.library import Library
     from tests.test_tui import settle, wait_for_screen
     from tui.app import BilgeApp
     from tui.screens.prompt import TextPrompt
 
     cfg, _ = fresh(tmp_path, tiny_model_dir)
     cfg = cfg.model_copy(update={"store": cfg.store.model_copy(update={"collection": "kill"})})
-    progressed = []
+    first_file, escaped = threading.Event(), threading.Event()
 
     async def run(stop: bool):
         app = BilgeApp(cfg)
@@ -216,25 +219,30 @@ def test_esc_stops_the_chats_ingestion_and_adding_again_goes_on(tmp_path, tiny_m
             app.screen.query_one("#prompt-input").value = str(leaflets)
             await pilot.press("enter")
             if stop:
-                while not progressed:
+                while not first_file.is_set():
                     await pilot.pause(0.05)
                 await pilot.press("escape")
+                await pilot.pause()
+                escaped.set()
             await settle(app, pilot)
             return [n.message for n in app._notifications]
-
-    from assistant.library import Library
 
     original = Library.ingest
 
     def watched(self, folder, collection, on_progress, should_stop=lambda: False):
-        return original(self, folder, collection, lambda p: (progressed.append(p), on_progress(p)), should_stop)
+        def progress(p):
+            on_progress(p)
+            if not first_file.is_set():  # hold the ingestion after its first file until Esc is in
+                first_file.set()
+                escaped.wait(timeout=60)
+        return original(self, folder, collection, progress, should_stop)
 
     Library.ingest = watched
     try:
         messages = asyncio.run(run(stop=True))
     finally:
         Library.ingest = original
-    assert any(m.startswith("Ekleme durduruldu: stopped after") for m in messages), messages
-    assert 0 < len(state_of(cfg)["manifest"]) < 4
+    assert any(m.startswith("Ekleme durduruldu: stopped after 1 of 4 files") for m in messages), messages
+    assert len(state_of(cfg)["manifest"]) == 1
     asyncio.run(run(stop=False))
     assert state_of(cfg) == clean["all"]
