@@ -33,7 +33,6 @@ SAME_MODEL_COSINE = 0.99  # a stored vector and its chunk embedded again agree t
 class RepairReport:
     collection: str
     chunks: int
-    bm25_rebuilt: bool = True
     manifest_rebuilt: bool = False
     files: int = 0
     missing_files: list[str] = field(default_factory=list)
