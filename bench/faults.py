@@ -66,7 +66,9 @@ class Bench:
             env["BILGE_FAULT"] = fault
         command = [sys.executable, "-c", PEAK_RSS] if peak else [sys.executable, "-m", "bilge"]
         started = time.perf_counter()
-        result = subprocess.run([*command, "--config", str(config), *args], env=env, capture_output=True, text=True)
+        # SIGINT as a terminal has it (a background parent would pass it on ignored)
+        result = subprocess.run([*command, "--config", str(config), *args], env=env, capture_output=True, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         result.seconds = time.perf_counter() - started
         return result
 

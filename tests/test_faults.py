@@ -37,8 +37,14 @@ def run_ingest(config: Path, folder: Path, fault: str | None = None, name: str =
     env.pop("BILGE_FAULT", None)
     if fault:
         env["BILGE_FAULT"] = fault
+    # SIGINT as a terminal has it: a test runner started in the background inherits it ignored,
+    # and Python then never turns it into KeyboardInterrupt
     return subprocess.run([sys.executable, "-m", "bilge", "--config", str(config), "ingest", str(folder), "-c", name,
-                           *options], env=env, capture_output=True, text=True, timeout=300)
+                           *options], env=env, capture_output=True, text=True, timeout=300, preexec_fn=default_sigint)
+
+
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture(scope="module")
