@@ -24,13 +24,13 @@ from training.sizes import SIZES
 NAME_WIDTH = {size.hidden: name for name, size in SIZES.items()}
 
 
-def _split(weight: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+def split_input(weight: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """A (out, in) weight reading a doubled input: (out, 2·in) with shares α, 1 − α per element."""
     share = torch.empty_like(weight).uniform_(0.25, 0.75, generator=generator)
     return torch.cat([weight * share, weight * (1 - share)], dim=1)
 
 
-def _twin_rows(tensor: torch.Tensor) -> torch.Tensor:
+def twin_rows(tensor: torch.Tensor) -> torch.Tensor:
     """Duplicate output units (rows, or vector entries): [u0 … un] → [u0 … un, u0' … un']. For
     Q, K and V this twins whole heads (head size stays, the count doubles): each new head sees
     exactly the dimensions of an old one."""
@@ -40,15 +40,15 @@ def _twin_rows(tensor: torch.Tensor) -> torch.Tensor:
 def _doubled_linear(linear, generator: torch.Generator, *, doubled_input: bool = True) -> None:
     weight = linear.weight.data  # (out, in)
     if doubled_input:
-        weight = _split(weight, generator)  # (out, 2·in)
-    linear.weight.data = _twin_rows(weight)  # (2·out, 2·in)
-    linear.bias.data = _twin_rows(linear.bias.data)
+        weight = split_input(weight, generator)  # (out, 2·in)
+    linear.weight.data = twin_rows(weight)  # (2·out, 2·in)
+    linear.bias.data = twin_rows(linear.bias.data)
     linear.in_features, linear.out_features = linear.weight.shape[1], linear.weight.shape[0]
 
 
 def _doubled_norm(norm, scale: float = 1.0) -> None:
-    norm.weight.data = _twin_rows(norm.weight.data) * scale
-    norm.bias.data = _twin_rows(norm.bias.data) * scale
+    norm.weight.data = twin_rows(norm.weight.data) * scale
+    norm.bias.data = twin_rows(norm.bias.data) * scale
     norm.normalized_shape = (norm.weight.shape[0],)
 
 
@@ -118,16 +118,23 @@ def deepen(model):
     return grown
 
 
-def grow(model, target: str, seed: int = 0):
-    """Widen and deepen `model` until it has the named size's width and depth."""
+def grow(model, target: str, seed: int = 0, noise: float = 0.0):
+    """Widen and deepen `model` (an encoder, or a decoder of `training/grow_decoder.py`) until it
+    has the named size's width and depth. `noise` breaks the decoder twins' symmetry (0: exact)."""
     spec = SIZES[target]
     config = model.config
     if spec.hidden < config.hidden_size or spec.layers < config.num_hidden_layers:
         raise ValueError(f"cannot grow a {config.num_hidden_layers}×{config.hidden_size} model down to {target}")
+    if config.model_type == "llama":
+        from training.grow_decoder import deepen_decoder, widen_decoder
+
+        wider, deeper = (lambda m: widen_decoder(m, seed, noise)), deepen_decoder
+    else:
+        wider, deeper = (lambda m: widen(m, seed)), deepen
     while model.config.hidden_size < spec.hidden:
-        model = widen(model, seed)
+        model = wider(model)
     while model.config.num_hidden_layers < spec.layers:
-        model = deepen(model)
+        model = deeper(model)
     if (model.config.hidden_size, model.config.num_hidden_layers) != (spec.hidden, spec.layers):
         raise ValueError(f"{target} ({spec.layers}×{spec.hidden}) is not reachable by doubling from "
                          f"{config.num_hidden_layers}×{config.hidden_size}")

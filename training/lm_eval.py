@@ -1,4 +1,5 @@
-"""`bilge eval lm`: loss, perplexity and masked-token accuracy of an MLM on held-out text.
+"""`bilge eval lm`: loss, perplexity and token accuracy of a language model on held-out text:
+masked tokens for an encoder, next tokens for a decoder (`training/causal.py`).
 
 The masking is drawn once with a fixed seed (the same as the MLM track's validation), so two
 checkpoints evaluated on the same files see the same masked tokens and compare fairly.
@@ -14,13 +15,17 @@ EVAL_SEED = 13
 
 def evaluate_lm(checkpoint: Path, texts: list[str], max_length: int = 128, batch_size: int = 32) -> dict:
     import torch
-    from transformers import AutoModelForMaskedLM, AutoTokenizer, DataCollatorForLanguageModeling
+    from transformers import AutoConfig, AutoModelForMaskedLM, AutoTokenizer, DataCollatorForLanguageModeling
 
     from bilge.errors import InputError
     from training.mlm import masked_once, packed_blocks
 
     if not (checkpoint / "config.json").is_file():
-        raise InputError(f"{checkpoint}: no model here; pass a folder written by `bilge train mlm`")
+        raise InputError(f"{checkpoint}: no model here; pass a folder written by `bilge train lm`")
+    if AutoConfig.from_pretrained(str(checkpoint), local_files_only=True).model_type == "llama":
+        from training.causal import evaluate_causal
+
+        return evaluate_causal(checkpoint, texts, max_length, batch_size) | {"objective": "causal"}
     tokenizer = AutoTokenizer.from_pretrained(str(checkpoint), local_files_only=True)
     model = AutoModelForMaskedLM.from_pretrained(str(checkpoint), local_files_only=True).eval()
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
@@ -38,4 +43,4 @@ def evaluate_lm(checkpoint: Path, texts: list[str], max_length: int = 128, batch
             counted += float(mask.sum())
     loss = loss_sum / max(counted, 1)
     return {"loss": loss, "perplexity": math.exp(min(loss, 50)), "accuracy": correct / max(counted, 1),
-            "blocks": len(masked["input_ids"]), "masked_tokens": int(counted)}
+            "blocks": len(masked["input_ids"]), "masked_tokens": int(counted), "objective": "masked"}

@@ -33,3 +33,20 @@ def bert_config(size: str, vocab_size: int, max_positions: int = 512):
         num_attention_heads=spec.heads, intermediate_size=spec.intermediate,
         max_position_embeddings=max_positions, pad_token_id=0,
     )
+
+
+def decoder_config(size: str, tokenizer, max_positions: int = 512):
+    """A GPT-style decoder (the Llama block: pre-RMSNorm, rotary positions, SwiGLU) of a named
+    size over `tokenizer`'s vocabulary; the input embeddings are tied to the output layer.
+
+    Why Llama's block: without biases, and normalised only before each sublayer, a block grows
+    exactly (`training/grow_decoder.py`). The vocabulary's [SEP] ends a text, as EOS."""
+    from transformers import LlamaConfig
+
+    spec = SIZES[size]
+    return LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=spec.hidden, num_hidden_layers=spec.layers,
+        num_attention_heads=spec.heads, num_key_value_heads=spec.heads, intermediate_size=spec.intermediate,
+        max_position_embeddings=max_positions, tie_word_embeddings=True, pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.sep_token_id, eos_token_id=tokenizer.sep_token_id,
+    )

@@ -1,5 +1,6 @@
-"""The MLM core's contracts: deterministic vocabularies, perplexity = exp(mean loss), best
-checkpoint and early stopping on a scripted validation curve, resumption from the saved step."""
+"""The language-model track's contracts, for both objectives: deterministic vocabularies,
+perplexity = exp(mean loss) checked by hand, best checkpoint and early stopping on a scripted
+validation curve, resumption from the saved step."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import torch
 
 from tests.conftest import leaflet_texts
-from training.mlm import MlmRecipe, train_mlm
+from training.lm import LmRecipe, train_lm
 
 
 @pytest.fixture(scope="module")
@@ -19,19 +20,21 @@ def tokenizer(tmp_path_factory):
     return train_vocabulary(leaflet_texts() * 3, 300, tmp_path_factory.mktemp("vocab"))
 
 
-def tiny_model(tokenizer):
-    from transformers import BertForMaskedLM
+def tiny_model(tokenizer, objective: str = "masked"):
+    from transformers import BertForMaskedLM, LlamaForCausalLM
 
-    from training.sizes import bert_config
+    from training.sizes import bert_config, decoder_config
 
     torch.manual_seed(0)
+    if objective == "causal":
+        return LlamaForCausalLM(decoder_config("nano", tokenizer, 64))
     return BertForMaskedLM(bert_config("nano", len(tokenizer), 64))
 
 
-def recipe(tmp_path, **changes) -> MlmRecipe:
+def recipe(tmp_path, **changes) -> LmRecipe:
     options = {"output": tmp_path / "out", "base": tmp_path, "max_steps": 6, "batch_size": 4, "eval_steps": 2,
                "patience": 2, "max_length": 32, "learning_rate": 1e-3} | changes
-    return MlmRecipe(**options)
+    return LmRecipe(**options)
 
 
 def test_vocabulary_training_is_deterministic(tmp_path):
@@ -64,11 +67,31 @@ def test_perplexity_is_exp_of_the_mean_masked_loss(tokenizer, tmp_path):
     assert metrics["loss"] == pytest.approx(float(loss), rel=1e-4)
 
 
-def test_best_checkpoint_and_early_stopping_follow_a_scripted_curve(tokenizer, tmp_path, monkeypatch):
-    import training.mlm as mlm
+def test_perplexity_is_exp_of_the_mean_next_token_loss(tokenizer, tmp_path):
+    from training.causal import causal_blocks, evaluate_causal
+
+    model = tiny_model(tokenizer, "causal")
+    model.save_pretrained(str(tmp_path / "m"))
+    tokenizer.save_pretrained(str(tmp_path / "m"))
+    texts = leaflet_texts()[:20]
+    metrics = evaluate_causal(tmp_path / "m", texts, max_length=32)
+    assert metrics["perplexity"] == pytest.approx(math.exp(metrics["loss"]), rel=1e-6)
+    blocks = torch.tensor(causal_blocks(tokenizer, texts, 32))  # (n, 32): equal blocks, nothing padded
+    assert metrics["predicted_tokens"] == blocks.shape[0] * 31
+    with torch.no_grad():
+        logits = model.eval()(input_ids=blocks).logits  # (n, 32, vocab)
+    # by hand: -log p(next token), averaged over every position that has a next token
+    log_p = logits[:, :-1].log_softmax(-1).gather(-1, blocks[:, 1:, None])  # (n, 31, 1)
+    assert metrics["loss"] == pytest.approx(float(-log_p.mean()), rel=1e-4)
+    assert metrics["accuracy"] == pytest.approx(float((logits[:, :-1].argmax(-1) == blocks[:, 1:]).float().mean()))
+
+
+@pytest.mark.parametrize("objective", ["masked", "causal"])
+def test_best_checkpoint_and_early_stopping_follow_a_scripted_curve(objective, tokenizer, tmp_path, monkeypatch):
+    import training.lm as lm
 
     curve = iter([9.0, 5.0, 4.0, 4.5, 4.6, 4.7, 4.8, 4.9, 5.0, 5.1, 5.2])  # baseline, then every 2 steps
-    real = mlm._trainer_class()
+    real = lm._trainer_class()
 
     class Scripted(real):
         def evaluate(self, *args, **kwargs):
@@ -78,9 +101,9 @@ def test_best_checkpoint_and_early_stopping_follow_a_scripted_curve(tokenizer, t
             self.control = self.callback_handler.on_evaluate(self.args, self.state, self.control, metrics)
             return metrics
 
-    monkeypatch.setattr(mlm, "_trainer_class", lambda: Scripted)
-    result = train_mlm(recipe(tmp_path, max_steps=20), tiny_model(tokenizer), tokenizer, leaflet_texts(), "test",
-                       "scripted")
+    monkeypatch.setattr(lm, "_trainer_class", lambda: Scripted)
+    result = train_lm(recipe(tmp_path, max_steps=20, objective=objective), tiny_model(tokenizer, objective), tokenizer,
+                      leaflet_texts(), "test", "scripted")
     steps = sorted({e["step"] for e in result["log"] if "eval_loss" in e and e["step"]})
     assert steps == [2, 4, 6, 8]  # two validations without improvement after the best (4.0 at step 4): stop
     import json
@@ -90,18 +113,19 @@ def test_best_checkpoint_and_early_stopping_follow_a_scripted_curve(tokenizer, t
     assert state["best_model_checkpoint"].endswith("checkpoint-4")  # what load_best_model_at_end reloads
 
 
-def test_training_resumes_from_the_last_checkpoint(tokenizer, tmp_path, capsys):
-    first = train_mlm(recipe(tmp_path, max_steps=4, patience=99), tiny_model(tokenizer), tokenizer,
-                      leaflet_texts(), "test", "resume")
+@pytest.mark.parametrize("objective", ["masked", "causal"])
+def test_training_resumes_from_the_last_checkpoint(objective, tokenizer, tmp_path, capsys):
+    first = train_lm(recipe(tmp_path, max_steps=4, patience=99, objective=objective), tiny_model(tokenizer, objective),
+                     tokenizer, leaflet_texts(), "test", "resume")
     for weights in (tmp_path / "out").glob("*.safetensors"):
         weights.unlink()  # the final save; the checkpoints stay
     torch.manual_seed(7)
-    other_start = tiny_model(tokenizer)
+    other_start = tiny_model(tokenizer, objective)
     with torch.no_grad():
         for parameter in other_start.parameters():
             parameter.add_(torch.randn_like(parameter))  # a resumed run must not depend on this
-    second = train_mlm(recipe(tmp_path, max_steps=6, patience=99), other_start, tokenizer, leaflet_texts(), "test",
-                       "resume")
+    second = train_lm(recipe(tmp_path, max_steps=6, patience=99, objective=objective), other_start, tokenizer,
+                      leaflet_texts(), "test", "resume")
     assert "resuming from" in capsys.readouterr().err
     losses = lambda log: {e["step"]: e["loss"] for e in log if "loss" in e}  # noqa: E731
     assert {s: v for s, v in losses(second["log"]).items() if s <= 4} == losses(first["log"])
