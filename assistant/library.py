@@ -21,6 +21,7 @@ class CollectionSummary:
     name: str
     files: int
     chunks: int
+    problem: str = ""  # why it needs `bilge collections repair`, if it does
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Library:
     def collections(self) -> list[CollectionSummary]:
         from retrievers.catalog import list_collections
 
-        return [CollectionSummary(c.name, c.files, c.chunks) for c in list_collections(self.cfg, self.store)]
+        return [CollectionSummary(c.name, c.files, c.chunks, c.problem) for c in list_collections(self.cfg, self.store)]
 
     def summary(self, collection: str) -> CollectionSummary:
         return next((c for c in self.collections() if c.name == collection), CollectionSummary(collection, 0, 0))

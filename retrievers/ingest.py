@@ -147,8 +147,7 @@ class Ingestor:
         """The collection built anew from `sources` (the files it held that are still on disk),
         with a new manifest: what `bilge collections repair --rebuild` runs."""
         def rebuild(manifest: Manifest) -> IngestReport:
-            self.store.drop(self.collection)
-            manifest.clear()
+            self.store.drop(self.collection)  # the manifest is new already (fresh_manifest below)
             manifest.set_meta("fingerprint", json.dumps(self.settings()))
             report = IngestReport()
             for done, path in enumerate(sources, start=1):

@@ -125,6 +125,30 @@ def test_switching_collection(make_app, home, shipped):
     asyncio.run(run())
 
 
+def test_a_damaged_collection_says_so_in_the_list(make_app, home, shipped):
+    from assistant.library import Library
+    from bilge.paths import collection_dir
+
+    cfg = shipped_config(home, shipped)
+    folder = home.parent / "tek"
+    folder.mkdir()
+    shutil.copy(REPO / "corpora" / "ilac-ornek" / "omeprazol-20.md", folder)
+    Library(cfg).ingest(folder, "bozulan", lambda progress: None)
+    (collection_dir(cfg, "bozulan") / "manifest.sqlite3").write_bytes(b"bu bir veritabani degil" * 100)
+
+    async def run():
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f3")
+            await wait_for_screen(app, pilot, CollectionsScreen)
+            lines = [str(label.render()) for label in app.screen.query("ListItem Label")]
+            assert any("bozulan" in line and "bilge collections repair bozulan" in line for line in lines)
+            assert any("ilac-ornek" in line and "repair" not in line for line in lines)
+
+    asyncio.run(run())
+
+
 def test_adding_a_folder_shows_progress_and_the_failed_file(make_app, tmp_path):
     folder = tmp_path / "yeni"
     folder.mkdir()

@@ -28,7 +28,7 @@ def causal_datasets(tokenizer, texts: list[str], recipe: LmRecipe):
     from datasets import Dataset
     from transformers import default_data_collator
 
-    train_texts, validation_texts = split_texts(texts, recipe.validation_fraction, recipe.seed)
+    train_texts, validation_texts = split_texts(texts, recipe.validation_fraction, recipe.held_out_seed)
     train = Dataset.from_dict({"input_ids": causal_blocks(tokenizer, train_texts, recipe.max_length)})
     blocks = causal_blocks(tokenizer, validation_texts, recipe.max_length)[:recipe.validation_blocks]
     validation = Dataset.from_dict({"input_ids": blocks})

@@ -30,6 +30,7 @@ class LmRecipe(Recipe):
     mask_probability: float = 0.15
     validation_fraction: float = 0.05
     validation_blocks: int = 512  # enough for a stable loss; a bigger corpus does not slow validation
+    held_out_seed: int = 13  # picks the validation lines (and their masking): the same whatever `seed` trains
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -44,10 +44,10 @@ def mlm_datasets(tokenizer, texts: list[str], recipe: LmRecipe):
     from transformers import DataCollatorForLanguageModeling, default_data_collator
 
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=recipe.mask_probability)
-    train_texts, validation_texts = split_texts(texts, recipe.validation_fraction, recipe.seed)
+    train_texts, validation_texts = split_texts(texts, recipe.validation_fraction, recipe.held_out_seed)
     train = Dataset.from_dict({"input_ids": packed_blocks(tokenizer, train_texts, recipe.max_length)})
     blocks = packed_blocks(tokenizer, validation_texts, recipe.max_length)[:recipe.validation_blocks]
-    validation = Dataset.from_dict(masked_once(collator, blocks, recipe.seed))
+    validation = Dataset.from_dict(masked_once(collator, blocks, recipe.held_out_seed))
 
     def collate(rows: list[dict]) -> dict:
         return default_data_collator(rows) if "labels" in rows[0] else collator(rows)

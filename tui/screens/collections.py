@@ -36,7 +36,8 @@ class CollectionsScreen(ModalScreen[str | None]):
 
     def _line(self, collection: CollectionSummary) -> str:
         mark = "●" if collection.name == self.current else " "
-        return f"{mark} {collection.name} — {collection.files} belge, {collection.chunks} parça"
+        line = f"{mark} {collection.name} — {collection.files} belge, {collection.chunks} parça"
+        return f"{line} · {collection.problem}" if collection.problem else line
 
     @on(ListView.Selected, "#collections-list")
     def _selected(self, event: ListView.Selected) -> None:
