@@ -18,7 +18,8 @@ README = ROOT / "README.md"
 COMMANDS = [[], ["ingest"], ["search"], ["ask"], ["chat"], ["collections"], ["collections", "repair"], ["config"], ["eval", "retrieval"],
             ["eval", "answers"], ["eval", "abstention"], ["data", "check"], ["data", "fix"], ["data", "convert"],
             ["data", "split"], ["data", "inspect"], ["train", "base"], ["train", "embedder"], ["train", "reranker"],
-            ["train", "selector"], ["train", "reader"], ["train", "all"], ["train", "unpack"]]
+            ["train", "selector"], ["train", "reader"], ["train", "all"], ["train", "unpack"], ["train", "vocab"],
+            ["train", "lm"], ["train", "grow"], ["eval", "lm"], ["generate"]]
 
 
 def command_reference() -> str:

@@ -99,21 +99,25 @@ def test_escape_cancels_a_running_answer_and_gives_the_question_back(make_app):
     asyncio.run(run())
 
 
-def test_switching_collection(make_app, home, shipped):
+def one_leaflet_collection(home, shipped, name: str):
+    """A second collection in the test's data directory, holding one leaflet; its config."""
     from assistant.library import Library
 
     cfg = shipped_config(home, shipped)
-    folder = home.parent / "tek"
+    folder = home.parent / name
     folder.mkdir()
     shutil.copy(REPO / "corpora" / "ilac-ornek" / "omeprazol-20.md", folder)
-    Library(cfg).ingest(folder, "tek-belge", lambda progress: None)
+    Library(cfg).ingest(folder, name, lambda progress: None)
+    return cfg
+
+
+def test_switching_collection(make_app, home, shipped):
+    one_leaflet_collection(home, shipped, "tek-belge")
 
     async def run():
         app = make_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("f3")
-            await wait_for_screen(app, pilot, CollectionsScreen)
+            await collections_open(pilot)
             names = [c.name for c in app.screen.collections]
             await pilot.press(*["down"] * names.index("tek-belge"), "enter")
             await settle(app, pilot)
@@ -126,22 +130,15 @@ def test_switching_collection(make_app, home, shipped):
 
 
 def test_a_damaged_collection_says_so_in_the_list(make_app, home, shipped):
-    from assistant.library import Library
     from bilge.paths import collection_dir
 
-    cfg = shipped_config(home, shipped)
-    folder = home.parent / "tek"
-    folder.mkdir()
-    shutil.copy(REPO / "corpora" / "ilac-ornek" / "omeprazol-20.md", folder)
-    Library(cfg).ingest(folder, "bozulan", lambda progress: None)
+    cfg = one_leaflet_collection(home, shipped, "bozulan")
     (collection_dir(cfg, "bozulan") / "manifest.sqlite3").write_bytes(b"bu bir veritabani degil" * 100)
 
     async def run():
         app = make_app()
         async with app.run_test(size=(140, 40)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("f3")
-            await wait_for_screen(app, pilot, CollectionsScreen)
+            await collections_open(pilot)
             lines = [str(label.render()) for label in app.screen.query("ListItem Label")]
             assert any("bozulan" in line and "bilge collections repair bozulan" in line for line in lines)
             assert any("ilac-ornek" in line and "repair" not in line for line in lines)
