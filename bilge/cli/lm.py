@@ -98,9 +98,10 @@ def lm(
     """Language-model pretraining: masked (continue the base on your text, or a new encoder) or causal (a decoder).
 
     Örnek: bilge train lm --corpus ~/Belgeler --base models/base -o models/mlm
-           --predict "Ankara Türkiye'nin [MASK] şehridir."
+    --predict "Ankara Türkiye'nin [MASK] şehridir."
+
     Örnek: bilge train lm --objective causal --corpus ../shared/data/raw-turkish --from-scratch
-           --size small --vocab models/vocab -o models/lm-small
+    --size small --vocab models/vocab -o models/lm-small
     """
     from transformers import AutoTokenizer
 
