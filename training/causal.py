@@ -8,11 +8,11 @@ token of a text always follows [SEP], as a prompt does at generation time.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from bilge.errors import InputError
 from training.lm import LmRecipe, split_texts
+from training.sizes import is_decoder
 
 
 def causal_blocks(tokenizer, texts: list[str], max_length: int) -> list[list[int]]:
@@ -48,14 +48,11 @@ def next_token_accuracy(eval_prediction) -> dict[str, float]:
 
 def load_decoder(checkpoint: Path):
     """(model, tokenizer) of a causal model folder; one line when it is missing or an encoder."""
-    import json
-
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    config = checkpoint / "config.json"
-    if not config.is_file():
+    if not (checkpoint / "config.json").is_file():
         raise InputError(f"{checkpoint}: no model here; pass a folder written by `bilge train lm --objective causal`")
-    if any("MaskedLM" in name for name in json.loads(config.read_text(encoding="utf-8")).get("architectures") or []):
+    if not is_decoder(checkpoint):
         raise InputError(f"{checkpoint} is a masked (encoder) model; pass one trained with "
                          "`bilge train lm --objective causal`")
     model = AutoModelForCausalLM.from_pretrained(str(checkpoint), local_files_only=True).eval()
@@ -66,23 +63,24 @@ def evaluate_causal(checkpoint: Path, texts: list[str], max_length: int = 128, b
     """Mean next-token loss over every predicted token of `texts`, its perplexity, and accuracy."""
     import torch
 
+    from training.lm_eval import token_metrics
+
     model, tokenizer = load_decoder(checkpoint)
     blocks = causal_blocks(tokenizer, texts, max_length)
-    loss_sum = correct = counted = 0.0
-    with torch.inference_mode():
+
+    def predicted():
         for start in range(0, len(blocks), batch_size):
             group = blocks[start:start + batch_size]
             width = max(map(len, group))
             ids = torch.tensor([b + [tokenizer.pad_token_id] * (width - len(b)) for b in group])  # (batch, seq)
             known = torch.tensor([[1] * len(b) + [0] * (width - len(b)) for b in group])  # (batch, seq)
             logits = model(input_ids=ids, attention_mask=known).logits[:, :-1]  # (batch, seq-1, vocab)
-            targets, mask = ids[:, 1:], known[:, 1:].bool()
-            loss_sum += float(torch.nn.functional.cross_entropy(logits[mask], targets[mask], reduction="sum"))
-            correct += float((logits[mask].argmax(-1) == targets[mask]).sum())
-            counted += float(mask.sum())
-    loss = loss_sum / max(counted, 1)
-    return {"loss": loss, "perplexity": math.exp(min(loss, 50)), "accuracy": correct / max(counted, 1),
-            "blocks": len(blocks), "predicted_tokens": int(counted)}
+            mask = known[:, 1:].bool()
+            yield logits[mask], ids[:, 1:][mask]
+
+    with torch.inference_mode():
+        metrics, counted = token_metrics(predicted())
+    return metrics | {"blocks": len(blocks), "predicted_tokens": counted}
 
 
 def generate(checkpoint: Path, prompt: str, *, max_new_tokens: int = 40, temperature: float = 0.8, top_k: int = 50,

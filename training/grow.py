@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import torch
 
-from training.sizes import SIZES
+from training.sizes import DECODER_TYPE, SIZES
 
 NAME_WIDTH = {size.hidden: name for name, size in SIZES.items()}
 
@@ -125,7 +125,7 @@ def grow(model, target: str, seed: int = 0, noise: float = 0.0):
     config = model.config
     if spec.hidden < config.hidden_size or spec.layers < config.num_hidden_layers:
         raise ValueError(f"cannot grow a {config.num_hidden_layers}×{config.hidden_size} model down to {target}")
-    if config.model_type == "llama":
+    if config.model_type == DECODER_TYPE:
         from training.grow_decoder import deepen_decoder, widen_decoder
 
         wider, deeper = (lambda m: widen_decoder(m, seed, noise)), deepen_decoder

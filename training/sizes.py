@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,16 @@ def bert_config(size: str, vocab_size: int, max_positions: int = 512):
         num_attention_heads=spec.heads, intermediate_size=spec.intermediate,
         max_position_embeddings=max_positions, pad_token_id=0,
     )
+
+
+DECODER_TYPE = "llama"  # the `model_type` of the decoders `decoder_config` makes
+
+
+def is_decoder(folder: Path) -> bool:
+    """Whether the model saved in `folder` is a decoder of `decoder_config` (else an encoder);
+    read from its config.json, without loading transformers."""
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    return config.get("model_type") == DECODER_TYPE
 
 
 def decoder_config(size: str, tokenizer, max_positions: int = 512):

@@ -137,11 +137,11 @@ def lm(
 def _starting_model(recipe, tokenizer, size: str | None):
     """(model, card title): a new model of `size`, or the recipe's base for its objective."""
     import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM, BertForMaskedLM, LlamaForCausalLM
+    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, BertForMaskedLM, LlamaForCausalLM
 
     from bilge.errors import InputError
     from training.common import encoder_dir
-    from training.sizes import bert_config, decoder_config
+    from training.sizes import bert_config, decoder_config, is_decoder
 
     causal = recipe.objective == "causal"
     kind = "causal decoder" if causal else "MLM encoder"
@@ -152,10 +152,10 @@ def _starting_model(recipe, tokenizer, size: str | None):
                  else BertForMaskedLM(bert_config(size, len(tokenizer), positions)))
         return model, f"Bilge Turkish {kind}, {size}, from scratch"
     folder = encoder_dir(recipe.base)
-    is_decoder = AutoConfig.from_pretrained(str(folder), local_files_only=True).model_type == "llama"
-    if is_decoder != causal:
-        raise InputError(f"{recipe.base} is a {'causal decoder' if is_decoder else 'masked encoder'}; pass "
-                         f"--objective {'causal' if is_decoder else 'masked'} or another --base")
+    decoder = is_decoder(folder)
+    if decoder != causal:
+        raise InputError(f"{recipe.base} is a {'causal decoder' if decoder else 'masked encoder'}; pass "
+                         f"--objective {'causal' if decoder else 'masked'} or another --base")
     loader = AutoModelForCausalLM if causal else AutoModelForMaskedLM
     model = loader.from_pretrained(str(folder), local_files_only=True)
     return model, f"Bilge continued {kind} pretraining of {recipe.base.name}"
@@ -177,17 +177,17 @@ def grow_command(
 
     Örnek: bilge train grow --from models/mlm-tiny --to mini -o models/mlm-mini
     """
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
 
     from bilge.errors import InputError
     from training.grow import grow
-    from training.sizes import SIZES
+    from training.sizes import SIZES, is_decoder
 
     if target not in SIZES:
         raise InputError(f"unknown size '{target}'; choose {SIZE_NAMES}")
     if not (source / "config.json").is_file():
         raise InputError(f"{source}: no model here; pass a folder written by `bilge train lm`")
-    causal = AutoConfig.from_pretrained(str(source), local_files_only=True).model_type == "llama"
+    causal = is_decoder(source)
     if noise and not causal:
         raise InputError("--noise applies to causal decoders; an encoder grows exactly")
     loader = AutoModelForCausalLM if causal else AutoModelForMaskedLM
