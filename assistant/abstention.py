@@ -25,9 +25,6 @@ from retrievers.search import Searcher
 from retrievers.squad import Article
 from retrievers.unanswerable import KINDS, probes, split_halves
 
-NAME_ZIPF_CEILING = 5.0
-
-
 Progress = Callable[[str, int, int], None]
 
 
@@ -61,12 +58,11 @@ def evaluate_abstention(cfg: BilgeConfig, articles: list[Article], *, embedder: 
 
 
 def name_frequencies(documents: Documents, question: str) -> dict[str, float]:
-    """Each word of the question the collection lacks that `answer.check_names` could call a
-    name at any threshold, with its Zipf frequency: lets a threshold be chosen afterwards."""
+    """Each content word of the question the collection lacks, with its Zipf frequency: lets the
+    name threshold (`answer.name_max_zipf`) and the unfamiliar-word rule be chosen afterwards."""
     from assistant.questions import name_frequency
 
-    missing = documents.missing_names(question, NAME_ZIPF_CEILING)
-    return {name: name_frequency(name) for name in missing}
+    return {name: name_frequency(name) for name in documents.missing_names(question)}
 
 
 def abstention_summary(tally: Tally) -> dict[str, float]:

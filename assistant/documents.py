@@ -7,11 +7,13 @@ marker [n] always points at the same chunk, whichever tool call found it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.events import Citation
 from assistant.questions import name_candidates
+from retrievers.chunking import index_text
 from retrievers.search import Searcher
 from retrievers.selector import Passage, ScoredSentence, SentenceSelector, load_selector
 from retrievers.store import Hit
@@ -73,13 +75,22 @@ class Documents:
         return self.searcher.search(query, "rerank", k)
 
     def select(self, question: str, hits: list[Hit]) -> list[ScoredSentence]:
-        """The sentences of `hits`, best answer first (indexes into `hits`)."""
-        passages = [Passage(h.text, str(h.metadata.get("title", "")), str(h.metadata.get("section", "")),
-                            h.scores.get("fused", 0.0)) for h in hits]
+        """The sentences of `hits`, best answer first (indexes into `hits`); a passage is `named`
+        when its heading or text holds each of the question's names that the collection has."""
+        index = self.searcher.bm25
+        names = [name for name in name_candidates(question, self.searcher.cfg.answer.name_max_zipf)
+                 if index.contains(name)]
+        passages = []
+        for hit in hits:
+            title, section = str(hit.metadata.get("title", "")), str(hit.metadata.get("section", ""))
+            heading_and_text = index_text(hit.text, title, section)
+            passages.append(Passage(hit.text, title, section, hit.scores.get("fused", 0.0),
+                                    all(index.mentions(heading_and_text, name) for name in names)))
         return self.selector.rank(question, passages)
 
-    def missing_names(self, question: str, max_zipf: float) -> list[str]:
-        """The question's names (rare words, `name_candidates`) that occur nowhere in the collection."""
+    def missing_names(self, question: str, max_zipf: float = math.inf) -> list[str]:
+        """The question's names (words rarer than `max_zipf`, `name_candidates`) that occur nowhere
+        in the collection; without `max_zipf`, every content word it lacks."""
         index = self.searcher.bm25
         return [name for name in name_candidates(question, max_zipf) if not index.contains(name)]
 

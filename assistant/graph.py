@@ -20,7 +20,7 @@ Nodes report progress through LangGraph's custom stream (`get_stream_writer`) as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Protocol, TypedDict
 
 from langgraph.config import get_stream_writer
@@ -45,6 +45,13 @@ class Evidence:
     question: str
     hits: list[Hit]
     sentences: list[ScoredSentence]
+    unfamiliar: list[str] = field(default_factory=list)  # its words no document contains
+
+    def min_margin(self, cfg: AnswerConfig) -> float:
+        """The reader margin the best sentence needs: more when the question uses a word no
+        document does ("Parasetamol köpeklere verilebilir mi?" of leaflets that never mention
+        dogs), since its other words then find a passage about something else."""
+        return max(cfg.reader_min_margin, cfg.unfamiliar_min_margin) if self.unfamiliar else cfg.reader_min_margin
 
     @property
     def passage_score(self) -> float:
@@ -64,7 +71,7 @@ class Evidence:
     def strong(self, cfg: AnswerConfig) -> bool:
         margin = self.reader_margin
         return (self.passage_score >= cfg.min_score and self.sentence_score >= cfg.sentence_min_score
-                and (margin is None or margin >= cfg.reader_min_margin))
+                and (margin is None or margin >= self.min_margin(cfg)))
 
     def scores(self) -> dict[str, float]:
         """The evidence graded, for `bilge ask --json` and calibration."""
@@ -103,7 +110,8 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
             citation, new = numbering.cite(hit)
             if new:
                 emit(SourceFound(citation))
-        return Evidence(question, hits, documents.select(question, hits[:cfg.passages]))
+        return Evidence(question, hits, documents.select(question, hits[:cfg.passages]),
+                        documents.missing_names(question))
 
     def resolve(state: GraphState) -> GraphState:
         standalone = state["conversation"].resolve(state["question"])
@@ -167,8 +175,9 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         for line in result.answer.split("\n\n"):
             emit(AnswerChunk(line + "\n\n"))
         weakest = min(state["evidence"], key=lambda e: (e.strong(cfg), e.sentence_score))
+        unfamiliar = f", with {', '.join(weakest.unfamiliar)} in no document" if weakest.unfamiliar else ""
         margin = "" if weakest.reader_margin is None else (
-            f", reader margin {weakest.reader_margin:.2f} (needs {cfg.reader_min_margin})")
+            f", reader margin {weakest.reader_margin:.2f} (needs {weakest.min_margin(cfg)}{unfamiliar})")
         result.steps.append(f"abstain: passage {weakest.passage_score:.3f} (needs {cfg.min_score}), "
                             f"sentence {weakest.sentence_score:.3f} (needs {cfg.sentence_min_score}){margin}")
         return {"result": result}

@@ -3,15 +3,15 @@
     .venv/bin/bilge --config C eval abstention --squad ../shared/data/tquad/dev.json \
         --details bench/out/abstention.jsonl
     .venv/bin/python bench/abstention.py bench/out/abstention.jsonl [--precision 0.9] [--plot docs/abstention.png]
-        [--rule 3.5,0.1,0.05,-4]
+        [--rule 3.5,0.1,0.05,-4,0]
 
 Run the first command with a config whose thresholds are 0 (`answer.min_score`,
 `answer.sentence_min_score`), `answer.max_rewrites = 0` and `answer.check_names = false`, so
 every question is answered and its evidence recorded: the scores, and the words the collection
 lacks with their Zipf frequency. This script then replays the rule "abstain when a missing word
 is rarer than z; else answer when the best passage's cross-encoder score ≥ p, the best
-sentence's selector probability ≥ s and the reader's margin for it ≥ m" over a grid: it picks
-(z, p, s, m) on the first store half —
+sentence's selector probability ≥ s and the reader's margin for it ≥ m, or ≥ u when the question
+has a word no document contains" over a grid: it picks (z, p, s, m, u) on the first store half —
 the rule that answers the most answerable questions and abstains on the most unanswerable ones
 among those whose abstentions are right at least `--precision` of the time — and reports it on
 the second. It prints the coverage–risk table of each score alone and of the rule, and plots the
@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 GRID = [round(0.05 * i, 2) for i in range(20)]
 ZIPF = (0.0, 3.0, 3.5, 4.0, 4.5)  # 0: no name rule
 MARGINS = (-100.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0)  # -100: no margin rule (answer.reader_min_margin)
+UNFAMILIAR = (-100.0, -2.0, 0.0, 2.0)  # answer.unfamiliar_min_margin; -100: off
 
 
 def load(path: Path) -> list[dict]:
@@ -50,12 +51,14 @@ def named(record: dict, zipf: float) -> bool:
     return any(frequency < zipf for frequency in record["missing_names"].values())
 
 
-Rule = tuple[float, float, float, float]  # zipf, passage, sentence, margin
+Rule = tuple[float, float, float, float, float]  # zipf, passage, sentence, margin, unfamiliar margin
 
 
 def answers(record: dict, rule: Rule) -> bool:
-    zipf, passage, sentence, margin = rule
+    zipf, passage, sentence, margin, unfamiliar = rule
     scores = record["scores"]
+    if record["missing_names"]:  # a word no document contains: answer.unfamiliar_min_margin
+        margin = max(margin, unfamiliar)
     return (not named(record, zipf) and scores.get("passage", 0.0) >= passage
             and scores.get("sentence", 0.0) >= sentence and scores.get("reader_margin", margin) >= margin)
 
@@ -80,7 +83,7 @@ def rates(records: list[dict], rule) -> dict[str, float]:
 def choose(records: list[dict], precision: float) -> Rule:
     """The rule with the most right answers and abstentions among those whose abstention
     precision reaches `precision` (the most precise rule when none does)."""
-    grid = list(itertools.product(ZIPF, GRID, GRID, MARGINS))
+    grid = list(itertools.product(ZIPF, GRID, GRID, MARGINS, UNFAMILIAR))
     scored = [(rates(records, lambda r, rule=rule: answers(r, rule)), rule) for rule in grid]
     meeting = [(m, t) for m, t in scored if m["abstention_precision"] >= precision]
     if not meeting:
@@ -104,23 +107,26 @@ def main() -> None:
     parser.add_argument("--precision", type=float, default=0.9)
     parser.add_argument("--plot", type=Path, default=None)
     parser.add_argument("--rule", default=None,
-                        help="report this rule (zipf,passage,sentence,margin: the shipped one) instead of the chosen")
+                        help="report this rule (zipf,passage,sentence,margin,unfamiliar: the shipped one) instead "
+                             "of the chosen")
     args = parser.parse_args()
     records = load(args.details)
     first, second = [r for r in records if r["half"] == 1], [r for r in records if r["half"] == 2]
     best = choose(first, args.precision)
     print(f"chosen on half 1 for abstention precision ≥ {args.precision}: answer.name_max_zipf = {best[0]}, "
           f"answer.min_score = {best[1]}, answer.sentence_min_score = {best[2]}, "
-          f"answer.reader_min_margin = {best[3]}")
+          f"answer.reader_min_margin = {best[3]}, answer.unfamiliar_min_margin = {best[4]}")
     if args.rule:
         best = tuple(float(value) for value in args.rule.split(","))
         print(f"reported instead: {best}")
-    zipf, passage, sentence, margin = best
+    zipf, passage, sentence, margin, unfamiliar = best
     print(f"{'rule':62} {'half':>5} {'answered answerable':>20} {'abstained unanswerable':>23} {'precision':>10}")
-    rules = {"nothing (always answer)": (0.0, 0.0, 0.0, -100.0),
-             f"names rarer than {zipf} only": (zipf, 0.0, 0.0, -100.0),
-             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (zipf, passage, sentence, -100.0),
-             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence} + margin ≥ {margin}": best}
+    off = -100.0
+    rules = {"nothing (always answer)": (0.0, 0.0, 0.0, off, off),
+             f"names rarer than {zipf} only": (zipf, 0.0, 0.0, off, off),
+             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (zipf, passage, sentence, off, off),
+             f"  + margin ≥ {margin}": (zipf, passage, sentence, margin, off),
+             f"  + margin ≥ {unfamiliar} for a word in no document": best}
     for label, rule in rules.items():
         for half, part in (("1", first), ("2", second), ("all", records)):
             m = rates(part, lambda r, rule=rule: answers(r, rule))

@@ -182,6 +182,12 @@ class AnswerConfig(Section):
         -4.0, description="Reader margin (answer span over [CLS], in logits) of the best sentence below which the "
         "evidence is weak, like the two scores above (calibrated on unanswerable questions; -100: off)."
     )
+    unfamiliar_min_margin: float = Field(
+        0.0, description="The reader margin needed instead when the question has a word that no document "
+        "contains (a common word; a rare one abstains by `check_names`), as in \"Parasetamol köpeklere verilebilir "
+        "mi?\" asked of leaflets that never mention dogs. 0: the reader itself must prefer an answer to none; "
+        "-100: off."
+    )
     reader: str = Field(
         "models/reader", description="Extractive reader directory; empty: the best sentence is the answer, unmarked."
     )
@@ -213,7 +219,9 @@ class AnswerConfig(Section):
     name_max_zipf: float = Field(
         3.5, ge=0, le=8, description="Words whose family (the word and its prefixes of 5+ letters) is below this Zipf "
         "frequency in general Turkish (wordfreq) count as names for `check_names` (aspirin 3.5, kullanılmalıdır "
-        "4.4 by kullan, köpeklere 5.0 by köpek, zaman 6.2)."
+        "4.4 by kullan, köpeklere 5.0 by köpek, zaman 6.2). Names the collection has also decide the answer "
+        "sentence first: one from a passage (heading included) lacking a name is quoted only when no retrieved "
+        "passage holds them all."
     )
     max_rewrites: int = Field(2, ge=0, le=5, description="Query rewrites tried when the evidence is weak.")
     passages: int = Field(3, ge=1, le=20, description="Top passages the reader reads and the answer cites.")

@@ -21,6 +21,16 @@ from retrievers.turkish import analyze, fold_diacritics, make_stemmer, softening
 FORMAT_VERSION = 1
 
 
+def folded_keys(terms) -> set[str]:
+    """Each term without diacritics and across consonant softening (`holds` looks words up in it)."""
+    return {fold_diacritics(term) for term in terms} | {softening_key(term) for term in terms}
+
+
+def holds(keys: set[str], terms: list[str]) -> bool:
+    """Whether every one of a word's `terms` is among `keys` (`folded_keys`)."""
+    return bool(terms) and all(fold_diacritics(term) in keys or softening_key(term) in keys for term in terms)
+
+
 class Bm25Index:
     def __init__(self, cfg: Bm25Config, ids: list[str], retriever=None) -> None:
         self.cfg = cfg
@@ -48,11 +58,13 @@ class Bm25Index:
         finds "şurup"."""
         if self._folded_vocabulary is None:
             vocabulary = self._retriever.vocab_dict if self._retriever is not None else {}
-            self._folded_vocabulary = {fold_diacritics(term) for term in vocabulary} | {
-                softening_key(term) for term in vocabulary}
-        terms = self.terms(word)
-        return bool(terms) and all(fold_diacritics(term) in self._folded_vocabulary
-                                   or softening_key(term) in self._folded_vocabulary for term in terms)
+            self._folded_vocabulary = folded_keys(vocabulary)
+        return holds(self._folded_vocabulary, self.terms(word))
+
+    def mentions(self, text: str, word: str) -> bool:
+        """Whether `text` holds the word's stems, compared as `contains` compares them with the
+        collection: "METFORMİN 850 MG" mentions "Metforminin", "Öksürük şurubu" mentions "şurup"."""
+        return holds(folded_keys(self.terms(text)), self.terms(word))
 
     def coverage(self, question: str, text: str) -> float:
         """The share of the question's idf mass whose terms `text` also holds (0–1): the lexical

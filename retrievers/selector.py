@@ -1,6 +1,11 @@
 """The answer sentence: every sentence of the retrieved passages scored, ranked with its
 passage's evidence, and the best few read by the reader.
 
+Sentences of a passage that lacks a name the question gives (a drug, a person) come after those
+of passages that hold it, whatever their scores: asked about metformin's side effects, the
+omeprazole leaflet's side-effect sentence reads as a better answer to every model, and the
+passage ranking alone did not outweigh that.
+
 A sentence's answer score = the selector's logit + `passage_weight` × its passage's fused
 retrieval score + `lexical_weight` × the share of the question's idf mass it holds +
 `reader_weight` × the reader's margin for it (top `reader_candidates` only).
@@ -37,6 +42,7 @@ class Passage:
     title: str = ""
     section: str = ""
     score: float = 0.0  # the fused retrieval score
+    named: bool = True  # holds every name the question gives that the collection has (`Documents.select`)
 
 
 @dataclass(frozen=True)
@@ -74,14 +80,17 @@ class SentenceSelector:
                                passages[s.passage].section) for s in spans]
         logits = self.model.logits(question, texts)
         # the lexical share reads what the selector reads: a heading's drug name counts for its sentences
+        def best_first(sentence: ScoredSentence) -> tuple[bool, float]:
+            return passages[sentence.passage].named, sentence.score
+
         scored = sorted((ScoredSentence(s.passage, s.start, s.end, logit,
                                         logit + self.cfg.passage_weight * passages[s.passage].score
                                         + self._lexical(question, text))
-                         for s, logit, text in zip(spans, logits, texts)), key=lambda s: s.score, reverse=True)
+                         for s, logit, text in zip(spans, logits, texts)), key=best_first, reverse=True)
         if self.reader is None:
             return scored
         top = self.read_all(question, passages, scored[:self.cfg.reader_candidates])
-        return sorted(top, key=lambda s: s.score, reverse=True) + scored[self.cfg.reader_candidates:]
+        return sorted(top, key=best_first, reverse=True) + scored[self.cfg.reader_candidates:]
 
     def _lexical(self, question: str, sentence: str) -> float:
         if self.lexical is None or not self.cfg.lexical_weight:

@@ -69,6 +69,21 @@ def test_the_combined_score_keeps_the_top_passages_sentence_against_a_near_dupli
     assert alone[0].logit == pytest.approx(alone[1].logit, abs=0.5)  # the sentence alone cannot tell them apart
 
 
+def test_a_passage_about_another_named_thing_never_answers_while_one_names_it(selector):
+    from dataclasses import replace
+
+    from retrievers.selector import Passage
+
+    question = "Metforminin yan etkileri nelerdir?"
+    other = Passage("Baş ağrısı, karın ağrısı ve ishal sık görülen yan etkilerdir.", "Omeprazol 20 mg Kapsül",
+                    "Olası yan etkiler", score=3.5, named=False)
+    named = Passage("Bulantı, kusma ve iştah kaybı tedavinin başında görülür. Ağızda metalik tat olabilir.",
+                    "Metformin 850 mg Tablet", "Olası yan etkiler", score=3.0)
+    assert selector.rank(question, [replace(other, named=True), named])[0].passage == 0  # the models alone
+    ranked = selector.rank(question, [other, named])
+    assert ranked[0].passage == 1 and all(s.passage == 0 for s in ranked[2:])
+
+
 def test_the_lexical_share_of_the_question_joins_the_answer_score(selector):
     from bilge.config import Bm25Config
     from retrievers.bm25 import Bm25Index
@@ -130,16 +145,14 @@ ANSWERED = [
     ("İbuprofen hangi sıcaklıkta saklanmalıdır?", "ibuprofen-400.docx", "30 °C"),
     ("Amoksisilini kimler kullanmamalıdır?", "amoksisilin-500.html", "Penisiline alerjiniz"),
     ("Omeprazolün uzun süre kullanılmasının riski nedir?", "omeprazol-20.md", "B12 vitamini"),
-    pytest.param("Metforminin yan etkileri nelerdir?", "metformin-850.txt", "Bulantı, kusma",
-                 marks=pytest.mark.xfail(strict=True, reason="known: omeprazol's side-effect sentence wins (issue 18)")),
+    ("Metforminin yan etkileri nelerdir?", "metformin-850.txt", "Bulantı, kusma"),
 ]
 
 ABSTAINED = [
     "Aspirin günde kaç kez alınır?",
     "Parol günde en fazla kaç tablet alınır?",
     "İbuprofen kafein içerir mi?",
-    pytest.param("Parasetamol köpeklere verilebilir mi?",
-                 marks=pytest.mark.xfail(strict=True, reason="known: answered from the dose passage (issue 18)")),
+    "Parasetamol köpeklere verilebilir mi?",
     "Salbutamol inhalerin fiyatı ne kadardır?",
     "Kediler neden mırlar?",
     "Ekmek nasıl yapılır?",

@@ -104,6 +104,16 @@ def test_a_collection_with_a_word_contains_its_softened_forms():
     assert not index.contains("kalemi")
 
 
+def test_a_passage_mentions_a_name_as_the_collection_contains_it():
+    from bilge.config import Bm25Config
+    from retrievers.bm25 import Bm25Index
+
+    index = Bm25Index.build(Bm25Config(), ["a"], ["METFORMİN 850 MG TABLET\nBulantı görülebilir."])
+    assert index.mentions("METFORMİN 850 MG TABLET\nBulantı görülebilir.", "Metforminin")
+    assert index.mentions("Öksürük şurubu", "şurup") and index.mentions("Ibuprofen tablet", "İbuprofenin")
+    assert not index.mentions("Omeprazol 20 mg\nBaş ağrısı görülebilir.", "Metforminin")
+
+
 def test_names_are_judged_by_their_family_not_their_inflected_form():
     from assistant.questions import name_candidates, name_frequency
 
