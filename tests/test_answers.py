@@ -124,6 +124,14 @@ def test_a_drug_the_collection_does_not_contain_is_named_in_the_abstention(assis
     assert result.steps[-1] == "abstain: not in the collection: Aspirin"
 
 
+def test_a_word_no_document_contains_needs_the_readers_own_yes(assistant, shipped, store_home):
+    question = "Parasetamol köpeklere verilebilir mi?"
+    result = assistant.answer(question)
+    assert result.abstained and "with köpeklere in no document" in result.steps[-1]
+    relaxed = Assistant(shipped_config(store_home, shipped, answer={"unfamiliar_min_margin": -100.0}))
+    assert not relaxed.answer(question).abstained  # the passage and sentence scores alone let it through
+
+
 def test_names_are_matched_without_diacritics_and_through_suffixes(assistant):
     documents = assistant.documents
     assert documents.missing_names("Parasetamolün yan etkileri", 3.5) == []
