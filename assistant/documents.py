@@ -83,9 +83,8 @@ class Documents:
         passages = []
         for hit in hits:
             title, section = str(hit.metadata.get("title", "")), str(hit.metadata.get("section", ""))
-            heading_and_text = index_text(hit.text, title, section)
             passages.append(Passage(hit.text, title, section, hit.scores.get("fused", 0.0),
-                                    all(index.mentions(heading_and_text, name) for name in names)))
+                                    index.mentions(index_text(hit.text, title, section), *names)))
         return self.selector.rank(question, passages)
 
     def missing_names(self, question: str, max_zipf: float = math.inf) -> list[str]:

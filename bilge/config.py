@@ -183,10 +183,10 @@ class AnswerConfig(Section):
         "evidence is weak, like the two scores above (calibrated on unanswerable questions; -100: off)."
     )
     unfamiliar_min_margin: float = Field(
-        0.0, description="The reader margin needed instead when the question has a word that no document "
-        "contains (a common word; a rare one abstains by `check_names`), as in \"Parasetamol köpeklere verilebilir "
-        "mi?\" asked of leaflets that never mention dogs. 0: the reader itself must prefer an answer to none; "
-        "-100: off."
+        0.0, description="The reader margin needed (the stricter of this and `reader_min_margin`) when the "
+        "question has a word that no document contains (a common word; a rare one abstains by `check_names`), as "
+        "in \"Parasetamol köpeklere verilebilir mi?\" asked of leaflets that never mention dogs. 0: the reader "
+        "itself must prefer an answer to none; -100: off."
     )
     reader: str = Field(
         "models/reader", description="Extractive reader directory; empty: the best sentence is the answer, unmarked."

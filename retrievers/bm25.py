@@ -61,10 +61,14 @@ class Bm25Index:
             self._folded_vocabulary = folded_keys(vocabulary)
         return holds(self._folded_vocabulary, self.terms(word))
 
-    def mentions(self, text: str, word: str) -> bool:
-        """Whether `text` holds the word's stems, compared as `contains` compares them with the
-        collection: "METFORMİN 850 MG" mentions "Metforminin", "Öksürük şurubu" mentions "şurup"."""
-        return holds(folded_keys(self.terms(text)), self.terms(word))
+    def mentions(self, text: str, *words: str) -> bool:
+        """Whether `text` holds each word's stems, compared as `contains` compares them with the
+        collection: "METFORMİN 850 MG" mentions "Metforminin", "Öksürük şurubu" mentions "şurup".
+        The text is analysed once for all the words, and not at all for none."""
+        if not words:
+            return True
+        keys = folded_keys(self.terms(text))
+        return all(holds(keys, self.terms(word)) for word in words)
 
     def coverage(self, question: str, text: str) -> float:
         """The share of the question's idf mass whose terms `text` also holds (0–1): the lexical

@@ -79,10 +79,11 @@ class SentenceSelector:
         texts = [selector_text(passages[s.passage].text[s.start:s.end], passages[s.passage].title,
                                passages[s.passage].section) for s in spans]
         logits = self.model.logits(question, texts)
-        # the lexical share reads what the selector reads: a heading's drug name counts for its sentences
+
         def best_first(sentence: ScoredSentence) -> tuple[bool, float]:
             return passages[sentence.passage].named, sentence.score
 
+        # the lexical share reads what the selector reads: a heading's drug name counts for its sentences
         scored = sorted((ScoredSentence(s.passage, s.start, s.end, logit,
                                         logit + self.cfg.passage_weight * passages[s.passage].score
                                         + self._lexical(question, text))
