@@ -55,8 +55,10 @@ def turkish_chunks(count: int, size: int):
 
 
 def with_precision(cfg, precision: str):
-    return cfg.model_copy(update={section: getattr(cfg, section).model_copy(update={"precision": precision})
-                                  for section in ("embedder", "reranker")})
+    """Both models in torch at `precision` (ONNX Runtime is compared in bench/answer_latency.py)."""
+    return cfg.model_copy(update={
+        "embedder": cfg.embedder.model_copy(update={"precision": precision}),
+        "reranker": cfg.reranker.model_copy(update={"precision": precision, "runtime": "torch"})})
 
 
 def timed_rows(cfg, windows: list[int]) -> list[tuple[str, str, object]]:

@@ -30,7 +30,7 @@ from typing import Callable
 from bilge.config import AnswerConfig, BilgeConfig
 from retrievers.model_files import require_model
 from retrievers.reader import QaModelReader, load_reader
-from retrievers.rerank import CrossEncoderReranker
+from retrievers.rerank import CrossEncoderReranker, cross_encoder
 from retrievers.sentences import passage_sentences, reader_input, selector_text
 
 
@@ -74,8 +74,12 @@ class SentenceSelector:
         self.name = model.name + (f" + {reader.name}" if reader else "")
 
     def rank(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
-        """Every sentence of `passages`, best answer first."""
+        """The sentences of `passages`, best answer first: of the `named` passages only, when any
+        is (the others' sentences would rank below theirs whatever their scores, so they are not
+        scored at all: a third of the selector's time where one of three passages lacks the name)."""
         spans = passage_sentences([p.text for p in passages])
+        if any(p.named for p in passages):
+            spans = [s for s in spans if passages[s.passage].named]
         texts = [selector_text(passages[s.passage].text[s.start:s.end], passages[s.passage].title,
                                passages[s.passage].section) for s in spans]
         logits = self.model.logits(question, texts)
@@ -122,6 +126,5 @@ def load_selector(cfg: BilgeConfig, reranker: CrossEncoderReranker, lexical: Lex
     model = reranker
     if cfg.answer.selector:
         path = require_model(cfg.resolve(cfg.answer.selector), "answer.selector", "bilge train selector")
-        model = CrossEncoderReranker(str(path), cfg.reranker.batch_size, cfg.reranker.max_seq_length,
-                                     cfg.reranker.precision)
+        model = cross_encoder(cfg, path)
     return SentenceSelector(model, cfg.answer, load_reader(cfg), lexical)
