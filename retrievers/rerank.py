@@ -7,12 +7,16 @@ sentence-transformers CrossEncoder directory; the trained Turkish one drops in b
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bilge.config import BilgeConfig, Precision, Runtime
 from bilge.errors import ModelError
 from bilge.paths import cache_dir
 from retrievers.model_files import require_model
 from retrievers.precision import inference_precision, uses_onnx
+
+if TYPE_CHECKING:
+    from retrievers.onnx_runtime import OnnxScores
 
 
 class CrossEncoderReranker:
@@ -58,7 +62,7 @@ class CrossEncoderReranker:
                                          convert_to_numpy=True, activation_fn=activation)
         return [float(s) for s in scores]
 
-    def _onnx_scores(self, pairs: list[tuple[str, str]]):
+    def _onnx_scores(self, pairs: list[tuple[str, str]]) -> OnnxScores | None:
         """The exported graph, made on first use; None when torch runs the model. A model the
         exporter cannot trace runs in torch under `auto` (same scores, slower) and is an error
         only when `onnx` was asked for."""
@@ -74,7 +78,7 @@ class CrossEncoderReranker:
                 self._try_onnx = False
         return self._onnx
 
-    def _predict_onnx(self, onnx, pairs: list[tuple[str, str]], activation) -> list[float]:
+    def _predict_onnx(self, onnx: OnnxScores, pairs: list[tuple[str, str]], activation) -> list[float]:
         """As `CrossEncoder.predict` does it: longest pairs first so a batch pads little."""
         import torch
 

@@ -4,7 +4,8 @@ passage's evidence, and the best few read by the reader.
 Sentences of a passage that lacks a name the question gives (a drug, a person) come after those
 of passages that hold it, whatever their scores: asked about metformin's side effects, the
 omeprazole leaflet's side-effect sentence reads as a better answer to every model, and the
-passage ranking alone did not outweigh that.
+passage ranking alone did not outweigh that. So when a passage holds the names, the others'
+sentences are not scored at all.
 
 A sentence's answer score = the selector's logit + `passage_weight` × its passage's fused
 retrieval score + `lexical_weight` × the share of the question's idf mass it holds +
