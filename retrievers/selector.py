@@ -1,11 +1,10 @@
 """The answer sentence: every sentence of the retrieved passages scored, ranked with its
 passage's evidence, and the best few read by the reader.
 
-Sentences of a passage that lacks a name the question gives (a drug, a person) come after those
-of passages that hold it, whatever their scores: asked about metformin's side effects, the
-omeprazole leaflet's side-effect sentence reads as a better answer to every model, and the
-passage ranking alone did not outweigh that. So when a passage holds the names, the others'
-sentences are not scored at all.
+When a passage holds every name the question gives (a drug, a person), the sentences of the
+passages that lack one are not candidates at all, whatever their scores would be: asked about
+metformin's side effects, the omeprazole leaflet's side-effect sentence reads as a better answer
+to every model, and the passage ranking alone did not outweigh that.
 
 A sentence's answer score = the selector's logit + `passage_weight` × its passage's fused
 retrieval score + `lexical_weight` × the share of the question's idf mass it holds +
@@ -76,27 +75,22 @@ class SentenceSelector:
 
     def rank(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
         """The sentences of `passages`, best answer first: of the `named` passages only, when any
-        is (the others' sentences would rank below theirs whatever their scores, so they are not
-        scored at all: a third of the selector's time where one of three passages lacks the name)."""
+        is (which also spares the selector a third of its time where one of three lacks the name)."""
         spans = passage_sentences([p.text for p in passages])
         if any(p.named for p in passages):
             spans = [s for s in spans if passages[s.passage].named]
         texts = [selector_text(passages[s.passage].text[s.start:s.end], passages[s.passage].title,
                                passages[s.passage].section) for s in spans]
         logits = self.model.logits(question, texts)
-
-        def best_first(sentence: ScoredSentence) -> tuple[bool, float]:
-            return passages[sentence.passage].named, sentence.score
-
         # the lexical share reads what the selector reads: a heading's drug name counts for its sentences
         scored = sorted((ScoredSentence(s.passage, s.start, s.end, logit,
                                         logit + self.cfg.passage_weight * passages[s.passage].score
                                         + self._lexical(question, text))
-                         for s, logit, text in zip(spans, logits, texts)), key=best_first, reverse=True)
+                         for s, logit, text in zip(spans, logits, texts)), key=lambda s: s.score, reverse=True)
         if self.reader is None:
             return scored
         top = self.read_all(question, passages, scored[:self.cfg.reader_candidates])
-        return sorted(top, key=best_first, reverse=True) + scored[self.cfg.reader_candidates:]
+        return sorted(top, key=lambda s: s.score, reverse=True) + scored[self.cfg.reader_candidates:]
 
     def _lexical(self, question: str, sentence: str) -> float:
         if self.lexical is None or not self.cfg.lexical_weight:
