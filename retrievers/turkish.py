@@ -50,6 +50,9 @@ def is_question_word(word: str) -> bool:
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)]*(?=\s)|(?<=[a-zçğıöşü]{3})[.!?]+(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü])|\n+")
 """A stop before a space, a stop glued to a capitalised word after a lower-case word (extracted
 text loses that space: "etmiştir.Anadolu"), or a line break."""
+_ROMAN = re.compile(r"[IVXLC]+")
+"""An ordinal in Roman numerals, as before a ruler's name ("II. Murad", "XIV. Louis"): like "3.", it
+does not end the sentence."""
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -102,7 +105,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
     """(start, end) of each sentence in text[start:end], whitespace trimmed.
 
     A period ends a sentence only when the next word starts with a capital, a digit or a quote,
-    and the word before it is not a known abbreviation or a lone letter ("Dr. Ayşe", "vb. gibi").
+    and the word before it is not a known abbreviation (dotted or not: "M.Ö."), a lone letter, or an
+    ordinal in digits or Roman numerals ("Dr. Ayşe", "vb. gibi", "3. gün", "II. Murad").
     Line breaks always end a sentence (list items, headings inside a block).
     """
     end = len(text) if end is None else end
@@ -126,8 +130,8 @@ def _ends_sentence(text: str, mark: int, after: int, end: int) -> bool:
     word = re.search(r"[\w.]+$", text[max(0, mark - 12):mark])
     if word is None:
         return True
-    token = turkish_casefold(word.group())
-    return not (token in ABBREVIATIONS or len(token) == 1 or token.replace(".", "").isdigit())
+    token = turkish_casefold(word.group()).replace(".", "")
+    return not (token in ABBREVIATIONS or len(token) == 1 or token.isdigit() or _ROMAN.fullmatch(word.group()))
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

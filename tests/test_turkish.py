@@ -34,6 +34,16 @@ def test_sentence_boundaries_respect_abbreviations_and_ordinals():
     ]
 
 
+def test_roman_ordinals_and_dotted_abbreviations_do_not_end_a_sentence():
+    """Turkish history text names rulers with Roman ordinals ("II. Murad") and dates with "M.Ö.":
+    a split there quotes half a sentence and cuts the answer from its question's words."""
+    text = "Fatih Sultan Mehmed, II. Murad'ın oğludur. Şehir M.Ö. 330 yılında kuruldu. XIV. Louis öldü. Bitti."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Fatih Sultan Mehmed, II. Murad'ın oğludur.", "Şehir M.Ö. 330 yılında kuruldu.", "XIV. Louis öldü.",
+        "Bitti.",
+    ]
+
+
 def test_a_sentence_glued_to_the_next_still_ends():
     """Extracted text often loses the space after a full stop ("etmiştir.Anadolu"); a capital right
     after the stop of a lower-case word ends the sentence, but not after an abbreviation or numeral."""
