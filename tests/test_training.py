@@ -253,6 +253,29 @@ def test_selector_smoke_run_and_its_sentence_pairs(recipe, shared_data):
         "# Bilge Turkish answer-sentence selector (1 layers)")
 
 
+def test_another_seed_trains_on_another_draw_and_is_validated_on_the_same_dev(tmp_path, tiny_model_dir,
+                                                                               shared_data):
+    """`--seed`: a trained selector continued on a new draw of negatives and order; the dev
+    questions stay the same (`dev_seed`), so its baseline is the one the default seed measures."""
+    from typer.testing import CliRunner
+
+    from bilge.cli.main import app
+    from training.reranker import mean_pooled_cross_encoder
+
+    mean_pooled_cross_encoder(tiny_model_dir, 1).save(str(tmp_path / "selector"))
+    cards = {}
+    for seed in ("13", "29"):
+        out = tmp_path / f"seed-{seed}"
+        result = CliRunner().invoke(app, ["train", "selector", "--base", str(tmp_path / "selector"), "--layers", "1",
+                                          "-o", str(out), "--max-steps", "2", "--eval-steps", "1",
+                                          "--batch-size", "8", "--dev-questions", "40", "--seed", seed,
+                                          "--data", str(shared_data)])
+        assert result.exit_code == 0, result.output
+        cards[seed] = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert cards["29"]["recipe"]["seed"] == "29" and cards["29"]["recipe"]["dev_seed"] == "13"
+    assert cards["29"]["dev_metrics_before_training"] == cards["13"]["dev_metrics_before_training"]
+
+
 def test_selector_rows_label_the_answering_sentence_against_its_neighbours():
     from retrievers.squad import Answer, Article, Paragraph, Question
     from training.selector import selector_rows, sentence_data

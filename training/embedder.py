@@ -56,7 +56,7 @@ def train_embedder(recipe: Recipe, data_dir: Path, command: str, *, window_chars
     model[0].auto_model.embeddings.word_embeddings.weight.requires_grad_(False)
     # 2. data: pairs, negatives from BM25 and from the untrained model
     train, dev = load_train_dev(data_dir)
-    dev = sample_dev(dev, recipe.dev_questions, recipe.seed)
+    dev = sample_dev(dev, recipe.dev_questions, recipe.dev_seed)
     dataset = Dataset.from_dict(triplets(train, bm25_negatives(train), dense_negatives(train, model), recipe.seed,
                                          window_chars))
     # 3. loss  4. evaluator, run once before training: the baseline

@@ -164,7 +164,7 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     # 2. data: answering sentences with their neighbours, from train; the same from dev for the evaluator
     train, dev = load_span_data(data_dir)
-    dev = random.Random(recipe.seed).sample(dev, min(recipe.dev_questions, len(dev)))
+    dev = random.Random(recipe.dev_seed).sample(dev, min(recipe.dev_questions, len(dev)))
     dataset = Dataset.from_dict(windows(tokenizer, train))
     # 3. loss: the model's own (cross-entropy over start and end)  4. evaluator and its baseline
     evaluator = SpanEvaluator(dev)

@@ -160,7 +160,7 @@ def train_reranker(recipe: Recipe, data_dir: Path, command: str, *, layers: str 
     model.model.embeddings.word_embeddings.weight.requires_grad_(False)
     # 2. data: positives and negatives mined by BM25 and by the bi-encoder, each read through its window
     train, dev = load_train_dev(data_dir)
-    dev = sample_dev(dev, recipe.dev_questions, recipe.seed)
+    dev = sample_dev(dev, recipe.dev_questions, recipe.dev_seed)
     miner = SentenceTransformer(str(embedder or recipe.base), device=device, local_files_only=True)
     rows = labelled_pairs(train, bm25_negatives(train), dense_negatives(train, miner), window_chars=window_chars,
                           random_negatives=1 if teacher else 0, seed=recipe.seed)

@@ -176,7 +176,7 @@ def train_selector(recipe: Recipe, data_dir: Path, command: str, *, layers: str 
     dataset = Dataset.from_dict(rows)
     # 3. loss: plain binary cross-entropy (a score with one meaning on every question)  4. evaluator
     loss = BinaryCrossEntropyLoss(model)
-    evaluator = SentenceChoiceEvaluator(dev, recipe.dev_questions, recipe.seed)
+    evaluator = SentenceChoiceEvaluator(dev, recipe.dev_questions, recipe.dev_seed)
     baseline = evaluator(model)
     print(f"baseline {baseline}", file=sys.stderr)
     # 5. arguments

@@ -83,12 +83,12 @@ def base(
 
 
 def _recipe(output: Path, base_dir: Path, max_steps: int, batch_size: int, learning_rate: float, eval_steps: int,
-            patience: int, dev_questions: int, precision: str = "auto"):
+            patience: int, dev_questions: int, precision: str = "auto", seed: int = 13):
     from training.common import Recipe
 
     return Recipe(output=output, base=base_dir, max_steps=max_steps, batch_size=batch_size,
                   learning_rate=learning_rate, eval_steps=eval_steps, patience=patience, dev_questions=dev_questions,
-                  precision=precision)
+                  precision=precision, seed=seed)
 
 
 def _train_and_report(train: Callable[[], dict], output: Path, json_output: bool) -> None:
@@ -105,6 +105,8 @@ Every = Annotated[int, typer.Option(help="Validate (and checkpoint) every N step
 Patience = Annotated[int, typer.Option(help="Stop after this many validations without improvement.")]
 DevSize = Annotated[int, typer.Option(help="Dev questions used for validation.")]
 BaseDir = Annotated[Path, typer.Option("--base", help="Base model directory.")]
+Seed = Annotated[int, typer.Option(
+    help="Seed of the sampled negatives and the data order (another seed continues a model on a new draw).")]
 PrecisionOption = Annotated[str, typer.Option(
     help="auto (bfloat16 where this CPU runs it faster, fp16 on a GPU) | float32 | bfloat16.")]
 
@@ -118,7 +120,7 @@ def embedder(
         min=0, help="Train on each paragraph's query window of this many characters, as dense search scores "
                     "windows (embedder.window_chars); 0: whole paragraphs.")] = 0,
     max_steps: Steps = 600, batch_size: Batch = 64, learning_rate: Rate = 3e-5, eval_steps: Every = 50,
-    patience: Patience = 4, dev_questions: DevSize = 1318, precision: PrecisionOption = "auto",
+    patience: Patience = 4, dev_questions: DevSize = 1318, precision: PrecisionOption = "auto", seed: Seed = 13,
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
     """Contrastive bi-encoder training (in-batch + BM25/model-mined hard negatives), best by dev MRR@10.
@@ -129,7 +131,7 @@ def embedder(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
-                     precision)
+                     precision, seed)
     _train_and_report(lambda: train_embedder(recipe, data, _command(), window_chars=window_chars), output,
                       json_output)
 
@@ -150,7 +152,7 @@ def reranker(
         help="A cross-encoder whose scores the model learns (distillation, MSE on its logits) instead of 0/1 "
              "labels; with --base the same model and fewer --layers, a faster one that keeps its score scale.")] = None,
     max_steps: Steps = 1200, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 100,
-    patience: Patience = 4, dev_questions: DevSize = 600, precision: PrecisionOption = "auto",
+    patience: Patience = 4, dev_questions: DevSize = 600, precision: PrecisionOption = "auto", seed: Seed = 13,
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
     """Cross-encoder on positives and hard negatives, best by dev rerank MRR@10.
@@ -161,7 +163,7 @@ def reranker(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
-                     precision)
+                     precision, seed)
     _train_and_report(lambda: train_reranker(recipe, data, _command(), layers=layers, embedder=embedder_dir,
                                              window_chars=window_chars, teacher=teacher), output, json_output)
 
@@ -178,7 +180,7 @@ def selector(
         "--joint", help="Also train on the reranker's (question, paragraph window) pairs: one cross-encoder "
                         "for both jobs.")] = False,
     max_steps: Steps = 1600, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 400,
-    patience: Patience = 3, dev_questions: DevSize = 300, precision: PrecisionOption = "auto",
+    patience: Patience = 3, dev_questions: DevSize = 300, precision: PrecisionOption = "auto", seed: Seed = 13,
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
     """Answer-sentence selector: which sentence of a passage answers, best by dev P@1.
@@ -189,7 +191,7 @@ def selector(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
-                     precision)
+                     precision, seed)
     _train_and_report(lambda: train_selector(recipe, data, _command(), layers=layers, embedder=embedder_dir,
                                              joint=joint), output, json_output)
 
@@ -201,7 +203,7 @@ def reader(
     base_dir: BaseDir = Path("models/embedder"),
     layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 12,
     max_steps: Steps = 900, batch_size: Batch = 16, learning_rate: Rate = 5e-5, eval_steps: Every = 300,
-    patience: Patience = 3, dev_questions: DevSize = 400, precision: PrecisionOption = "auto",
+    patience: Patience = 3, dev_questions: DevSize = 400, precision: PrecisionOption = "auto", seed: Seed = 13,
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
 ) -> None:
     """Extractive QA reader: the answer inside a sentence read with its neighbours, best by dev token F1.
@@ -212,7 +214,7 @@ def reader(
 
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
-                     precision)
+                     precision, seed)
     _train_and_report(lambda: train_reader(recipe, data, _command(), layers=layers), output, json_output)
 
 
