@@ -5,12 +5,17 @@ sentence with its neighbours under the passage heading (`retrievers.sentences.re
 most `answer.reader_max_tokens` tokens: the same window it was trained on. It scores every
 start/end token pair inside the chosen sentence and returns the best with its confidence: its
 margin over [CLS], where the reader points when the window does not answer (it was trained to).
-Below `answer.span_min_score` the assistant quotes the sentence alone.
+A span starts where a word does: subword pieces would otherwise let it mark "laşması" of
+"Antlaşması" or the "te" of "1453'te". It may end inside a word, as Turkish answers drop a
+suffix ("antlaşması" of "antlaşmasıdır", "1814 yılında" of "yılındaki": a tenth of TQuAD dev's
+answers do). Below `answer.span_min_score` the assistant quotes the sentence alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+APOSTROPHES = "'’‘ʼ`"
 
 from bilge.config import BilgeConfig
 from bilge.errors import ModelError
@@ -47,6 +52,24 @@ def qa_windows(tokenizer, questions: list[str], contexts: list[str], max_length:
     questions = [clip_question(tokenizer, q, max_length // 3) for q in questions]
     return tokenizer(questions, contexts, truncation="only_second", max_length=max_length, stride=max_length // 4,
                      return_overflowing_tokens=True, return_offsets_mapping=True, **options)
+
+
+def starts_word(text: str, at: int) -> bool:
+    """Whether an answer may start at `at`: after a space or a mark, or where digits and letters
+    meet ("bitirip1943"); not inside a word, nor after a suffix's apostrophe ("1453'te")."""
+    if at == 0 or at >= len(text):
+        return True
+    before, first = text[at - 1], text[at]
+    if before.isalnum():
+        return before.isdigit() != first.isdigit()
+    return not (before in APOSTROPHES and at >= 2 and text[at - 2].isalnum())
+
+
+def visible_start(text: str, start: int, end: int) -> int:
+    """Where a token's text begins: its offsets include sentencepiece's leading space ("▁")."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start
 
 
 class QaModelReader:
@@ -99,12 +122,18 @@ class QaModelReader:
             first, last = tokens[0], tokens[-1]
             pair = output.start_logits[w, first:last + 1, None] + output.end_logits[w, None, first:last + 1]
             allowed = torch.ones_like(pair, dtype=torch.bool).triu().tril(self._max_answer - 1)
-            flat = int(pair.masked_fill(~allowed, float("-inf")).argmax())
+            text = contexts[owner][0]
+            word_starts = torch.tensor([starts_word(text, visible_start(text, a, b))
+                                        for a, b in offsets[w, first:last + 1].tolist()])
+            on_words = allowed & word_starts[:, None]
+            flat = int(pair.masked_fill(~(on_words if on_words.any() else allowed), float("-inf")).argmax())
             s, e = divmod(flat, pair.shape[1])
             score = float(pair[s, e])
             if best[owner] is None or score > best[owner].score:
                 null = min(c for c, o in zip(cls, owners) if o == owner)
-                best[owner] = Span(int(offsets[w, first + s, 0]), int(offsets[w, first + e, 1]), score, null)
+                end = int(offsets[w, first + e, 1])
+                start = visible_start(text, int(offsets[w, first + s, 0]), end)
+                best[owner] = Span(start, end, score, null)
         return best
 
 

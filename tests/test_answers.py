@@ -117,6 +117,24 @@ def test_the_reader_marks_the_answer_inside_the_chosen_sentence(selector, shippe
     assert best.score == pytest.approx(best.logit + 0.5 * passage.score + reading.cfg.reader_weight * best.margin)
 
 
+def test_an_answer_starts_where_a_word_does():
+    from retrievers.reader import starts_word
+
+    text = "Ordu 6 Nisan 1453'te (sabah) Antlaşması; bitirip1943"
+    assert all(starts_word(text, text.index(word)) for word in ("Ordu", "1453", "sabah", "Antlaşması", "1943"))
+    assert not starts_word(text, text.index("te ")) and not starts_word(text, text.index("laşması"))
+
+
+def test_the_reader_marks_whole_words_never_a_piece_of_one(shipped):
+    from retrievers.reader import QaModelReader, starts_word
+
+    reader = QaModelReader.from_path(str(shipped / "reader"))
+    context = "Tarih\nKarlofça Antlaşması 1618 yılında imzalandı."
+    # the shipped reader's best pair of pieces here is "laşması"
+    span = reader.read("Hangi anlaşma 1618 yılında imzalandı?", context, within=(len("Tarih\n"), len(context)))
+    assert span is not None and starts_word(context, span.start) and "Antlaşması" in context[span.start:span.end]
+
+
 def test_a_drug_the_collection_does_not_contain_is_named_in_the_abstention(assistant):
     result = assistant.answer("Aspirin günde en fazla kaç tablet alınır?")
     assert result.abstained and result.answer.startswith(NOT_FOUND)

@@ -178,7 +178,7 @@ def test_reader_windows_point_at_the_answer_tokens(tiny_model_dir):
 
 
 def test_reader_smoke_run(recipe, shared_data):
-    from retrievers.reader import QaModelReader
+    from retrievers.reader import QaModelReader, starts_word
     from training.reader import train_reader
 
     result = train_reader(recipe, shared_data, "bilge train reader (test)", layers=1)
@@ -191,6 +191,7 @@ def test_reader_smoke_run(recipe, shared_data):
     reader = QaModelReader.from_path(str(recipe.output))
     span = reader.read("Başkent neresidir?", context, within=within)
     assert span is not None and within[0] <= span.start <= span.end <= within[1]
+    assert starts_word(context, span.start)
     # one batch of windows of different lengths reads each as alone, within its own range
     other = "Nüfus — Sayım\n" + "Nüfus her yıl sayılır ve yayımlanır. " * 12
     other_within = (len("Nüfus — Sayım\n"), len(other))
