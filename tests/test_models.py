@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import REPO
 from training.base import VERIFY_SENTENCES
 from training.pack import PACK_GLOB, SHARD_BYTES, pack, rebuild_shipped, unpacked
 
@@ -45,6 +44,22 @@ def test_pack_round_trip_is_close_and_sharded(shipped, tmp_path):
 
 def test_rebuild_is_skipped_when_weights_are_fresh(shipped):
     assert rebuild_shipped(shipped, shipped / "base") == []
+
+
+def test_weights_that_are_not_the_packs_own_are_rebuilt_whatever_their_date(shipped, tmp_path):
+    import shutil
+
+    from safetensors.numpy import load_file
+
+    models = tmp_path / "models"
+    shutil.copytree(shipped / "selector", models / "selector")
+    assert rebuild_shipped(models, shipped / "base") == []
+    # a trained model's float weights copied beside its packs: newer than them, yet not what ships
+    shutil.copyfile(shipped / "reranker" / "model.safetensors", models / "selector" / "model.safetensors")
+    assert rebuild_shipped(models, shipped / "base") == [models / "selector"]
+    rebuilt, own = (load_file(str(d / "model.safetensors")) for d in (models / "selector", shipped / "selector"))
+    assert rebuilt.keys() == own.keys() and all(np.array_equal(rebuilt[k], own[k]) for k in own)
+    assert rebuild_shipped(models, shipped / "base") == []
 
 
 def test_shipped_models_rank_the_answering_passage_first(shipped):

@@ -9,6 +9,7 @@ this is how `make models` rebuilds what `models/` ships in a few seconds.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ PACK_GLOB = "weights.pack-*.safetensors"
 WEIGHTS_NAME = "model.safetensors"
 QUANTIZE_MIN = 65536
 SHARD_BYTES = 12 * 1024 * 1024  # keeps every committed file well under 20 MB
+FINGERPRINT_KEY = "bilge_pack"
 
 
 def weights_file(folder: Path) -> Path:
@@ -70,6 +72,25 @@ def unpacked(pack_dir: Path) -> dict[str, np.ndarray]:
     return out
 
 
+def pack_fingerprint(pack_dir: Path) -> str:
+    """A digest of a folder's packs, recorded in the weights `unpack` writes from them."""
+    digest = hashlib.sha256()
+    for shard in sorted(pack_dir.glob(PACK_GLOB)):
+        digest.update(shard.read_bytes())
+    return digest.hexdigest()
+
+
+def built_from(weights: Path) -> str | None:
+    """The pack fingerprint a weights file was unpacked from; None for any other file (a trained
+    model's own float weights, copied beside its packs, are not what ships)."""
+    from safetensors import safe_open
+
+    if not weights.is_file():
+        return None
+    with safe_open(str(weights), "np") as handle:
+        return (handle.metadata() or {}).get(FINGERPRINT_KEY)
+
+
 def unpack(pack_dir: Path, base_weights: Path, out_weights: Path, *, rename: dict[str, str] | None = None) -> None:
     """Base weights overlaid with the pack, written as a plain safetensors file.
 
@@ -91,18 +112,21 @@ def unpack(pack_dir: Path, base_weights: Path, out_weights: Path, *, rename: dic
         if name not in merged and has_layer:
             merged[name] = value
     out_weights.parent.mkdir(parents=True, exist_ok=True)
-    save_file({k: np.ascontiguousarray(v) for k, v in merged.items()}, str(out_weights))
+    # transformers refuses a safetensors file whose metadata names no format
+    metadata = {"format": "pt", FINGERPRINT_KEY: pack_fingerprint(pack_dir)}
+    save_file({k: np.ascontiguousarray(v) for k, v in merged.items()}, str(out_weights), metadata=metadata)
 
 
 def rebuild_shipped(models_dir: Path, base_dir: Path) -> list[Path]:
     """Write `model.safetensors` in every shipped model folder from its packs and the base.
 
-    Skips folders whose weights are newer than their packs, so `make models` is cheap to repeat."""
+    Skips folders whose weights were unpacked from the packs they hold now, so `make models` is
+    cheap to repeat; any other weights there (older packs', or a trained float copy, whatever its
+    date) are replaced, so what is evaluated is what ships."""
     built = []
     for folder in sorted(p for p in models_dir.iterdir() if p.is_dir() and any(p.glob(PACK_GLOB))):
         target = folder / WEIGHTS_NAME
-        newest_pack = max(p.stat().st_mtime for p in folder.glob(PACK_GLOB))
-        if target.exists() and target.stat().st_mtime >= newest_pack:
+        if built_from(target) == pack_fingerprint(folder):
             continue
         unpack(folder, weights_file(base_dir), target)
         built.append(folder)
