@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-APOSTROPHES = "'’‘ʼ`"
-
 from bilge.config import BilgeConfig
 from bilge.errors import ModelError
 from retrievers.model_files import require_model
+
+APOSTROPHES = "'’‘ʼ`"  # the marks Turkish writes before a proper noun's suffix
 
 
 @dataclass(frozen=True)
