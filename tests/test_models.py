@@ -62,6 +62,22 @@ def test_weights_that_are_not_the_packs_own_are_rebuilt_whatever_their_date(ship
     assert rebuild_shipped(models, shipped / "base") == []
 
 
+def test_unpacking_again_keeps_the_embedders_identity(shipped, tmp_path):
+    """Collections record the embedder by a hash of its files: weights unpacked again (a checkout
+    whose weights predate the unpack record) must hash the same, or every collection is refused."""
+    import shutil
+
+    from retrievers.embeddings import model_digest
+    from training.pack import UNPACKED_NAME
+
+    models = tmp_path / "models"
+    shutil.copytree(shipped / "embedder", models / "embedder")
+    before = model_digest(models / "embedder")
+    (models / "embedder" / UNPACKED_NAME).unlink()
+    assert rebuild_shipped(models, shipped / "base") == [models / "embedder"]
+    assert model_digest(models / "embedder") == before
+
+
 def test_shipped_models_rank_the_answering_passage_first(shipped):
     from sentence_transformers import SentenceTransformer
 

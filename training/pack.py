@@ -10,6 +10,7 @@ this is how `make models` rebuilds what `models/` ships in a few seconds.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ PACK_GLOB = "weights.pack-*.safetensors"
 WEIGHTS_NAME = "model.safetensors"
 QUANTIZE_MIN = 65536
 SHARD_BYTES = 12 * 1024 * 1024  # keeps every committed file well under 20 MB
-FINGERPRINT_KEY = "bilge_pack"
+UNPACKED_NAME = "weights.unpacked"  # which packs the weights were unpacked from (`built_from`)
 
 
 def weights_file(folder: Path) -> Path:
@@ -73,22 +74,31 @@ def unpacked(pack_dir: Path) -> dict[str, np.ndarray]:
 
 
 def pack_fingerprint(pack_dir: Path) -> str:
-    """A digest of a folder's packs, recorded in the weights `unpack` writes from them."""
+    """A digest of a folder's packs, recorded beside the weights `rebuild_shipped` writes from them."""
     digest = hashlib.sha256()
     for shard in sorted(pack_dir.glob(PACK_GLOB)):
         digest.update(shard.read_bytes())
     return digest.hexdigest()
 
 
-def built_from(weights: Path) -> str | None:
-    """The pack fingerprint a weights file was unpacked from; None for any other file (a trained
-    model's own float weights, copied beside its packs, are not what ships)."""
-    from safetensors import safe_open
+def built_from(folder: Path) -> str | None:
+    """The pack fingerprint `folder`'s weights were unpacked from; None for weights unpack did not
+    write (a trained model's own float weights, copied beside its packs, are not what ships).
 
-    if not weights.is_file():
+    Kept beside the weights, not in them: the embedder's identity hashes the weights file, so
+    collections embedded before stay valid."""
+    weights, record = folder / WEIGHTS_NAME, folder / UNPACKED_NAME
+    if not (weights.is_file() and record.is_file()):
         return None
-    with safe_open(str(weights), "np") as handle:
-        return (handle.metadata() or {}).get(FINGERPRINT_KEY)
+    stored = json.loads(record.read_text(encoding="utf-8"))
+    same_file = stored.get("weights") == [weights.stat().st_size, weights.stat().st_mtime_ns]
+    return stored.get("packs") if same_file else None
+
+
+def _record_unpacked(folder: Path) -> None:
+    weights = folder / WEIGHTS_NAME
+    record = {"packs": pack_fingerprint(folder), "weights": [weights.stat().st_size, weights.stat().st_mtime_ns]}
+    (folder / UNPACKED_NAME).write_text(json.dumps(record), encoding="utf-8")
 
 
 def unpack(pack_dir: Path, base_weights: Path, out_weights: Path, *, rename: dict[str, str] | None = None) -> None:
@@ -112,9 +122,7 @@ def unpack(pack_dir: Path, base_weights: Path, out_weights: Path, *, rename: dic
         if name not in merged and has_layer:
             merged[name] = value
     out_weights.parent.mkdir(parents=True, exist_ok=True)
-    # transformers refuses a safetensors file whose metadata names no format
-    metadata = {"format": "pt", FINGERPRINT_KEY: pack_fingerprint(pack_dir)}
-    save_file({k: np.ascontiguousarray(v) for k, v in merged.items()}, str(out_weights), metadata=metadata)
+    save_file({k: np.ascontiguousarray(v) for k, v in merged.items()}, str(out_weights))
 
 
 def rebuild_shipped(models_dir: Path, base_dir: Path) -> list[Path]:
@@ -126,8 +134,9 @@ def rebuild_shipped(models_dir: Path, base_dir: Path) -> list[Path]:
     built = []
     for folder in sorted(p for p in models_dir.iterdir() if p.is_dir() and any(p.glob(PACK_GLOB))):
         target = folder / WEIGHTS_NAME
-        if built_from(target) == pack_fingerprint(folder):
+        if built_from(folder) == pack_fingerprint(folder):
             continue
         unpack(folder, weights_file(base_dir), target)
+        _record_unpacked(folder)
         built.append(folder)
     return built
