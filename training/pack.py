@@ -91,13 +91,16 @@ def built_from(folder: Path) -> str | None:
     if not (weights.is_file() and record.is_file()):
         return None
     stored = json.loads(record.read_text(encoding="utf-8"))
-    same_file = stored.get("weights") == [weights.stat().st_size, weights.stat().st_mtime_ns]
-    return stored.get("packs") if same_file else None
+    return stored.get("packs") if stored.get("weights") == _file_stamp(weights) else None
 
 
-def _record_unpacked(folder: Path) -> None:
-    weights = folder / WEIGHTS_NAME
-    record = {"packs": pack_fingerprint(folder), "weights": [weights.stat().st_size, weights.stat().st_mtime_ns]}
+def _file_stamp(path: Path) -> list[int]:
+    """Size and modification time: what tells the weights unpack wrote from a file put there since."""
+    return [path.stat().st_size, path.stat().st_mtime_ns]
+
+
+def _record_unpacked(folder: Path, fingerprint: str) -> None:
+    record = {"packs": fingerprint, "weights": _file_stamp(folder / WEIGHTS_NAME)}
     (folder / UNPACKED_NAME).write_text(json.dumps(record), encoding="utf-8")
 
 
@@ -133,10 +136,10 @@ def rebuild_shipped(models_dir: Path, base_dir: Path) -> list[Path]:
     date) are replaced, so what is evaluated is what ships."""
     built = []
     for folder in sorted(p for p in models_dir.iterdir() if p.is_dir() and any(p.glob(PACK_GLOB))):
-        target = folder / WEIGHTS_NAME
-        if built_from(folder) == pack_fingerprint(folder):
+        fingerprint = pack_fingerprint(folder)
+        if built_from(folder) == fingerprint:
             continue
-        unpack(folder, weights_file(base_dir), target)
-        _record_unpacked(folder)
+        unpack(folder, weights_file(base_dir), folder / WEIGHTS_NAME)
+        _record_unpacked(folder, fingerprint)
         built.append(folder)
     return built
