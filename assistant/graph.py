@@ -1,6 +1,7 @@
 """The answer graph (LangGraph): resolve → check names → retrieve → grade → rewrite and retry →
 answer | abstain.
 
+Resolving drops a polite frame ("Acaba bana söyler misiniz, …") and gives a follow-up its topic.
 Deterministic nodes, so the offline default needs no language model. A question that names
 something no document contains ("Aspirin …" asked of leaflets without aspirin) is answered with
 which name was not found, before any search: retrieval would otherwise offer another drug's
@@ -29,7 +30,7 @@ from langgraph.graph import END, START, StateGraph
 from assistant.conversation import Conversation
 from assistant.documents import Documents, Numbering
 from assistant.events import NOT_FOUND, AnswerChunk, AnswerResult, Searching, SourceFound, not_in_documents
-from assistant.questions import question_parts, rewrites
+from assistant.questions import question_parts, rewrites, without_request_frame
 from bilge.config import AnswerConfig
 from retrievers.selector import ScoredSentence
 from retrievers.store import Hit
@@ -114,7 +115,7 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
                         documents.missing_names(question))
 
     def resolve(state: GraphState) -> GraphState:
-        standalone = state["conversation"].resolve(state["question"])
+        standalone = state["conversation"].resolve(without_request_frame(state["question"]))
         steps = [f"resolve: {standalone}"] if standalone != state["question"] else []
         return {"standalone": standalone, "attempt": 0, "numbering": Numbering(), "steps": steps}
 

@@ -25,9 +25,22 @@ NAME_MIN_LENGTH = 4
 
 _WORD = re.compile(r"\w+(?:'\w+)?", re.UNICODE)
 _PARTS = re.compile(r"\s*(?:,|;|\bve\b|\bile\b|\bayrıca\b)\s*", re.IGNORECASE)
-_QUESTION_JOINS = re.compile(r"\s*(?:;|\bve\b|\bayrıca\b)\s*", re.IGNORECASE)
-"""Joins between two questions; commas are left out: "Söyler misiniz, …" is one question."""
+_QUESTION_JOINS = re.compile(r"\s*(?:,|;|\bve\b|\bayrıca\b)\s*", re.IGNORECASE)
+"""Joins between two questions. A comma joins two only when both ask ("ne zaman alınır, nasıl
+saklanır?"); a polite frame ("Söyler misiniz, …") is dropped before (`without_request_frame`)."""
 STEM_LENGTH = 5
+
+_REQUEST_VERB = re.compile(r"söyle\w*|anlat\w*|açıkla(?:r|y\w+|mak)|ver(?:ir|ebilir\w*|in|iniz)|"
+                           r"öğren(?:mek|ebilir\w*|eyim)|bil(?:ir|iyor\w*)|sor(?:mak|uyorum|um)|merak|bilgi")
+"""Asking verbs as a request inflects them. Verb forms, not stems: "sorun" (a problem), "öğrenci"
+and "açıklama" name things."""
+_IMPERATIVE = re.compile(r"\w+(?:[iı]n|[iı]n[iı]z|sene)")
+"""An asking verb in the imperative ("söyleyin", "anlatın") is a request by itself."""
+_ADDRESS = re.compile(r"m[iıuü]s[iıuü]n(?:[iıuü]z)?|istiyorum|isterim|ediyorum|rica")
+"""What makes an asking verb a request to the reader: "… misiniz", a wish ("öğrenmek
+istiyorum"), or the verb's own imperative ("söyleyin"). "Uyku verir mi?" asks about the drug."""
+_POLITE = frozenset("lütfen merhaba selam teşekkürler".split())
+_FILLERS = frozenset("acaba bana bize".split())
 
 
 def words(text: str) -> list[str]:
@@ -78,6 +91,47 @@ def name_candidates(question: str, max_zipf: float) -> list[str]:
     return list(names.values())
 
 
+def without_request_frame(question: str) -> str:
+    """The question without a polite frame at its start or end ("Acaba bana söyler misiniz,
+    salbutamol nasıl saklanmalıdır?" → "Salbutamol nasıl saklanmalıdır?"), kept whole when no
+    content would be left."""
+    tokens = list(_WORD.finditer(question))
+    kinds = [_frame_kind(turkish_casefold(t.group())) for t in tokens]
+    start = _frame_length(kinds)
+    end = len(tokens) - _frame_length(kinds[start:][::-1])
+    if start >= end or (start, end) == (0, len(tokens)):
+        return question
+    kept = question[tokens[start].start():tokens[end - 1].end()]
+    if not content_words(kept):
+        return question
+    # A frame cut from the end takes the question mark with it; else the question keeps its own.
+    text = kept + "?" if end < len(tokens) else question[tokens[start].start():].rstrip()
+    return _upper_first(text)
+
+
+def _frame_kind(word: str) -> str | None:
+    if word in _POLITE:
+        return "polite"
+    if _REQUEST_VERB.fullmatch(word):
+        return "polite" if _IMPERATIVE.fullmatch(word) else "verb"
+    if _ADDRESS.fullmatch(word):
+        return "address"
+    return "filler" if word in _FILLERS else None
+
+
+def _frame_length(kinds: list[str | None]) -> int:
+    """How many of the first words form a frame: the run of frame words, when it is polite by
+    itself or holds an asking verb addressed to the reader."""
+    run = next((i for i, kind in enumerate(kinds) if kind is None), len(kinds))
+    found = set(kinds[:run])
+    return run if "polite" in found or {"verb", "address"} <= found else 0
+
+
+def _upper_first(text: str) -> str:
+    first = text[:1]
+    return {"i": "İ", "ı": "I"}.get(first, first.upper()) + text[1:]
+
+
 def is_follow_up(question: str) -> bool:
     """A question that leans on the previous turn: it starts or is built with a pointing word, or
     it is too short to name a topic of its own."""
@@ -105,7 +159,8 @@ def question_parts(question: str) -> list[str]:
 
 def _with_topic(parts: list[str]) -> list[str]:
     topic = " ".join(content_words(parts[0])[:1])
-    return [p.strip() if len(content_words(p)) > 1 or not topic else f"{topic} {p.strip()}" for p in parts]
+    return [p.strip() if len(content_words(p)) > 1 or not topic or topic in content_words(p)
+            else f"{topic} {p.strip()}" for p in parts]
 
 
 def keywords_query(question: str) -> str:

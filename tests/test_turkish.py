@@ -130,3 +130,17 @@ def test_names_are_judged_by_their_family_not_their_inflected_form():
     assert name_frequency("kullanılmalıdır") > 4.0 > 3.5 > name_frequency("aspirin")  # by "kullan"
     assert name_frequency("metformin") == 0.0 and name_frequency("köpeklere") > 4.5
     assert name_candidates("Metformin kullanılmalıdır mı?", 4.0) == ["Metformin"]
+
+
+def test_a_polite_request_frame_is_not_part_of_the_question():
+    from assistant.questions import without_request_frame as plain
+
+    assert plain("Acaba bana söyler misiniz, salbutamol nasıl saklanmalıdır?") == "Salbutamol nasıl saklanmalıdır?"
+    assert plain("Merhaba, ilacı ne zaman almalıyım lütfen?") == "İlacı ne zaman almalıyım?"
+    assert plain("Parasetamolün yan etkileri nelerdir, öğrenmek istiyorum.") == "Parasetamolün yan etkileri nelerdir?"
+    assert plain("Omeprazol aç karnına mı alınır, söyleyebilir misiniz?") == "Omeprazol aç karnına mı alınır?"
+    # Words that only look like a request stay: a problem ("sorun"), a student ("öğrenci"), a note.
+    for kept in ("Böbrek sorunu olanlar kullanabilir mi?", "Öğrenciler hangi sınava girer?",
+                 "Açıklama bölümünde ne yazıyor?", "Salbutamol nasıl saklanmalıdır?"):
+        assert plain(kept) == kept
+    assert plain("Söyler misiniz?") == "Söyler misiniz?"  # nothing would be left to ask
