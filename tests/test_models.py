@@ -62,6 +62,19 @@ def test_weights_that_are_not_the_packs_own_are_rebuilt_whatever_their_date(ship
     assert rebuild_shipped(models, shipped / "base") == []
 
 
+def test_an_unreadable_unpack_record_rebuilds_instead_of_failing(shipped, tmp_path):
+    import shutil
+
+    from training.pack import UNPACKED_NAME
+
+    models = tmp_path / "models"
+    shutil.copytree(shipped / "selector", models / "selector")
+    for broken in ("{not json", "[1, 2]", ""):
+        (models / "selector" / UNPACKED_NAME).write_text(broken, encoding="utf-8")
+        assert rebuild_shipped(models, shipped / "base") == [models / "selector"]
+    assert rebuild_shipped(models, shipped / "base") == []
+
+
 def test_unpacking_again_keeps_the_embedders_identity(shipped, tmp_path):
     """Collections record the embedder by a hash of its files: weights unpacked again (a checkout
     whose weights predate the unpack record) must hash the same, or every collection is refused."""

@@ -90,8 +90,11 @@ def built_from(folder: Path) -> str | None:
     weights, record = folder / WEIGHTS_NAME, folder / UNPACKED_NAME
     if not (weights.is_file() and record.is_file()):
         return None
-    stored = json.loads(record.read_text(encoding="utf-8"))
-    return stored.get("packs") if stored.get("weights") == _file_stamp(weights) else None
+    try:  # a record that is not ours (edited, cut short) only means: unpack again
+        stored = json.loads(record.read_text(encoding="utf-8"))
+        return stored["packs"] if stored["weights"] == _file_stamp(weights) else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _file_stamp(path: Path) -> list[int]:
