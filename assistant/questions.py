@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from retrievers.turkish import STOPWORDS, hardened, is_question_word, turkish_casefold
+from retrievers.turkish import STOPWORDS, hardened, is_question_word, turkish_casefold, upper_first
 
 FOLLOW_UP_MARKERS = frozenset(
     """peki ya bunun onun bunu onu bunlar onlar bunların onların bu o şunun şu aynı bundan ondan
@@ -106,7 +106,7 @@ def without_request_frame(question: str) -> str:
         return question
     # A frame cut from the end takes the question mark with it; else the question keeps its own.
     text = kept + "?" if end < len(tokens) else question[tokens[start].start():].rstrip()
-    return _upper_first(text)
+    return upper_first(text)
 
 
 def _frame_kind(word: str) -> str | None:
@@ -125,11 +125,6 @@ def _frame_length(kinds: list[str | None]) -> int:
     run = next((i for i, kind in enumerate(kinds) if kind is None), len(kinds))
     found = set(kinds[:run])
     return run if "polite" in found or {"verb", "address"} <= found else 0
-
-
-def _upper_first(text: str) -> str:
-    first = text[:1]
-    return {"i": "İ", "ı": "I"}.get(first, first.upper()) + text[1:]
 
 
 def is_follow_up(question: str) -> bool:

@@ -97,8 +97,12 @@ def sentence_case(text: str) -> str:
     rules; other text unchanged. Cased models read shouted words as rare pieces."""
     if not text.isupper():
         return text
-    lowered = turkish_casefold(text)
-    return lowered[:1].replace("i", "İ").upper() + lowered[1:]
+    return upper_first(turkish_casefold(text))
+
+
+def upper_first(text: str) -> str:
+    """`text` with its first letter upper-cased by Turkish rules ("ilacı" → "İlacı", "ısı" → "Isı")."""
+    return text[:1].replace("i", "İ").upper() + text[1:]
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:

@@ -99,7 +99,8 @@ def built_from(folder: Path) -> str | None:
 
 def _file_stamp(path: Path) -> list[int]:
     """Size and modification time: what tells the weights unpack wrote from a file put there since."""
-    return [path.stat().st_size, path.stat().st_mtime_ns]
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _record_unpacked(folder: Path, fingerprint: str) -> None:
