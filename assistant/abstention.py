@@ -62,7 +62,7 @@ def name_frequencies(documents: Documents, question: str) -> dict[str, float]:
     name threshold (`answer.name_max_zipf`) and the unfamiliar-word rule be chosen afterwards."""
     from assistant.questions import name_frequency
 
-    return {name: name_frequency(name) for name in documents.missing_names(question)}
+    return {name: name_frequency(name) for name in documents.unfamiliar_words(question)}
 
 
 def abstention_summary(tally: Tally) -> dict[str, float]:

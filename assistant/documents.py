@@ -87,11 +87,18 @@ class Documents:
                                     index.mentions(index_text(hit.text, title, section), *names)))
         return self.selector.rank(question, passages)
 
-    def missing_names(self, question: str, max_zipf: float = math.inf) -> list[str]:
+    def missing_names(self, question: str, max_zipf: float) -> list[str]:
         """The question's names (words rarer than `max_zipf`, `name_candidates`) that occur nowhere
-        in the collection; without `max_zipf`, every content word it lacks."""
+        in the collection."""
         index = self.searcher.bm25
         return [name for name in name_candidates(question, max_zipf) if not index.contains(name)]
+
+    def unfamiliar_words(self, question: str) -> list[str]:
+        """Every content word of the question the collection lacks, its verb included: a predicate
+        no document uses ("… hangi renktedir?") says the documents do not speak of it."""
+        index = self.searcher.bm25
+        return [word for word in name_candidates(question, math.inf, keep_predicate=True)
+                if not index.contains(word)]
 
     def read_passage(self, chunk_id: str, window: int = 1) -> list[Hit]:
         """The chunk and up to `window` chunks on each side of it, in document order."""

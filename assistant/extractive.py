@@ -11,6 +11,7 @@ from __future__ import annotations
 from assistant.documents import Numbering
 from assistant.events import AnswerChunk, AnswerResult
 from assistant.graph import Emit, Evidence
+from assistant.questions import asks_yes_or_no
 from bilge.config import AnswerConfig
 from retrievers.selector import ScoredSentence
 
@@ -46,7 +47,8 @@ class ExtractiveWriter:
             hit = item.hits[best.passage]
             citation, _ = numbering.cite(hit)
             quote = hit.text[best.start:best.end].strip()
-            short = short_answer(hit.text, best, self.cfg.span_min_score)
+            # a yes/no question's answer is the whole sentence: a span marked in it would be noise
+            short = "" if asks_yes_or_no(item.question) else short_answer(hit.text, best, self.cfg.span_min_score)
             if citation not in result.citations:
                 result.citations.append(citation)
             if short and short != quote.strip(" .") and len(short) < len(quote):

@@ -30,7 +30,7 @@ from langgraph.graph import END, START, StateGraph
 from assistant.conversation import Conversation
 from assistant.documents import Documents, Numbering
 from assistant.events import NOT_FOUND, AnswerChunk, AnswerResult, Searching, SourceFound, not_in_documents
-from assistant.questions import question_parts, rewrites, without_request_frame
+from assistant.questions import asks_yes_or_no, question_parts, rewrites, without_request_frame
 from bilge.config import AnswerConfig
 from retrievers.selector import ScoredSentence
 from retrievers.store import Hit
@@ -69,10 +69,19 @@ class Evidence:
         """The reader's margin for the best sentence (None when no reader read it)."""
         return self.sentences[0].margin if self.sentences else None
 
-    def strong(self, cfg: AnswerConfig) -> bool:
+    def reader_agrees(self, cfg: AnswerConfig) -> bool:
+        """The reader found an answer in the best sentence (or there is no reader to ask)."""
         margin = self.reader_margin
+        return margin is None or margin >= self.min_margin(cfg)
+
+    def strong(self, cfg: AnswerConfig) -> bool:
+        """Passage and sentence above their bars, and the reader agreeing; for a yes/no question,
+        whose answer is the sentence itself and which an extractive reader has no span for
+        ("Karaciğer hastası parasetamol kullanabilir mi?" → "Ciddi karaciğer hastalığınız varsa
+        parasetamol kullanmayınız."), a sentence the selector is sure of stands in for the reader."""
+        sure = asks_yes_or_no(self.question) and self.sentence_score >= cfg.yes_no_min_sentence
         return (self.passage_score >= cfg.min_score and self.sentence_score >= cfg.sentence_min_score
-                and (margin is None or margin >= self.min_margin(cfg)))
+                and (self.reader_agrees(cfg) or sure))
 
     def scores(self) -> dict[str, float]:
         """The evidence graded, for `bilge ask --json` and calibration."""
@@ -112,7 +121,7 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
             if new:
                 emit(SourceFound(citation))
         return Evidence(question, hits, documents.select(question, hits[:cfg.passages]),
-                        documents.missing_names(question))
+                        documents.unfamiliar_words(question))
 
     def resolve(state: GraphState) -> GraphState:
         standalone = state["conversation"].resolve(without_request_frame(state["question"]))
@@ -177,8 +186,9 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
             emit(AnswerChunk(line + "\n\n"))
         weakest = min(state["evidence"], key=lambda e: (e.strong(cfg), e.sentence_score))
         unfamiliar = f", with {', '.join(weakest.unfamiliar)} in no document" if weakest.unfamiliar else ""
+        yes_no = f", or a sentence ≥ {cfg.yes_no_min_sentence}" if asks_yes_or_no(weakest.question) else ""
         margin = "" if weakest.reader_margin is None else (
-            f", reader margin {weakest.reader_margin:.2f} (needs {weakest.min_margin(cfg)}{unfamiliar})")
+            f", reader margin {weakest.reader_margin:.2f} (needs {weakest.min_margin(cfg)}{unfamiliar}{yes_no})")
         result.steps.append(f"abstain: passage {weakest.passage_score:.3f} (needs {cfg.min_score}), "
                             f"sentence {weakest.sentence_score:.3f} (needs {cfg.sentence_min_score}){margin}")
         return {"result": result}

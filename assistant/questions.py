@@ -12,8 +12,17 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Callable
 
-from retrievers.turkish import STOPWORDS, hardened, is_question_word, turkish_casefold, upper_first
+from retrievers.turkish import (
+    QUESTION_STEMS,
+    STOPWORDS,
+    hardened,
+    is_question_word,
+    make_stemmer,
+    turkish_casefold,
+    upper_first,
+)
 
 FOLLOW_UP_MARKERS = frozenset(
     """peki ya bunun onun bunu onu bunlar onlar bunların onların bu o şunun şu aynı bundan ondan
@@ -39,6 +48,10 @@ _IMPERATIVE = re.compile(r"\w+(?:[iı]n|[iı]n[iı]z|sene)")
 _ADDRESS = re.compile(r"m[iıuü]s[iıuü]n(?:[iıuü]z)?|istiyorum|isterim|ediyorum|rica")
 """What makes an asking verb a request to the reader: "… misiniz", a wish ("öğrenmek
 istiyorum"), or the verb's own imperative ("söyleyin"). "Uyku verir mi?" asks about the drug."""
+_PARTICLE = re.compile(r"m[ıiuü](?:y[ıiuü]m|y[ıiuü]z|s[ıiuü]n(?:[ıiuü]z)?|d[ıiuü]r|yd[ıiuü]\w*|ym[ıiuü]ş)?")
+"""The question particle, alone or inflected ("mı", "midir", "misiniz", "miyim", "mıydı")."""
+_WH = frozenset("ne niçin niye".split())
+"""Question words that `QUESTION_STEMS` (their inflected forms) does not already match."""
 _POLITE = frozenset("lütfen merhaba selam teşekkürler".split())
 _FILLERS = frozenset("acaba bana bize".split())
 
@@ -64,31 +77,57 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "tr")
 
 
+@functools.cache
+def _snowball() -> Callable[[str], str]:
+    return make_stemmer("snowball")
+
+
 def name_frequency(word: str) -> float:
     """How common the word's family is in general Turkish (wordfreq's Zipf scale): the most
     frequent of the word and its prefixes of `STEM_LENGTH` letters or more, each also with its
     final consonant hardened. Why not the word alone: an inflected form of a common verb is rare
     ("kullanılmalıdır" 3.4, its stem "kullan" 4.4) and would pass for a name; a drug name's
-    prefixes are not words ("metformin" 0.0 all the way down)."""
+    prefixes are not words ("metformin" 0.0 all the way down). The Snowball stem adds the short
+    nouns a five-letter prefix cannot reach ("gripte" → "grip" 4.1, "hapının" → "hap" 4.0)."""
     word = turkish_casefold(word)
-    prefixes = (word[:n] for n in range(STEM_LENGTH, len(word)))
+    prefixes = [word[:n] for n in range(STEM_LENGTH, len(word))] + [_snowball()(word)]
     return max([_zipf(word)] + [_zipf(form) for p in prefixes for form in {p, hardened(p)}])
 
 
-def name_candidates(question: str, max_zipf: float) -> list[str]:
+def name_candidates(question: str, max_zipf: float, keep_predicate: bool = False) -> list[str]:
     """The question's words that name something specific, as typed: content words of at least
     four letters, not numbers, whose family is rarer than `max_zipf` in general Turkish
     (`name_frequency`: "aspirin" 3.5, "köpeklere" 5.0, "zaman" 6.2). A document collection that
     lacks such a word cannot answer a question built around it; a common word it lacks is often
-    only a synonym."""
+    only a synonym. The predicate is left out unless `keep_predicate`: it is a verb, however rare
+    its inflected form ("Alkol içebilir miyim?")."""
     names: dict[str, str] = {}
-    for surface in _WORD.findall(question.replace("’", "'")):
-        surface = surface.split("'")[0]
+    surfaces = [surface.split("'")[0] for surface in _WORD.findall(question.replace("’", "'"))]
+    verb = None if keep_predicate else _predicate(surfaces)
+    for n, surface in enumerate(surfaces):
         word = turkish_casefold(surface)
-        if (len(word) >= NAME_MIN_LENGTH and not any(c.isdigit() for c in word) and _is_content(word)
+        if (n != verb and len(word) >= NAME_MIN_LENGTH and not any(c.isdigit() for c in word) and _is_content(word)
                 and name_frequency(word) < max_zipf):
             names.setdefault(word, surface)
     return list(names.values())
+
+
+def _predicate(surfaces: list[str]) -> int | None:
+    """The index of the question's verb, as Turkish word order places it: the word before the
+    first question particle ("… içebilir miyim?"), else the last word, unless that one asks."""
+    folded = [turkish_casefold(s) for s in surfaces]
+    particle = next((n for n, w in enumerate(folded) if _PARTICLE.fullmatch(w)), len(folded))
+    verb = particle - 1
+    return verb if verb >= 0 and not is_question_word(folded[verb]) else None
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """A question the particle makes ("Metformin yemekle mi alınır?", "… kullanabilir miyim?")
+    with no question word to say what is asked for ("ne", "kaç", "hangi", "nasıl", "kim"…): its
+    answer is a whole sentence, never a span, so an extractive reader has nothing to point at."""
+    asked = words(question)
+    return any(_PARTICLE.fullmatch(w) for w in asked) and not any(
+        w in _WH or QUESTION_STEMS.match(w) for w in asked)
 
 
 def without_request_frame(question: str) -> str:

@@ -14,9 +14,12 @@ sentence's selector probability ≥ s and the reader's margin for it ≥ m, or �
 has a word no document contains" over a grid: it picks (z, p, s, m, u) on the first store half —
 the rule that answers the most answerable questions and abstains on the most unanswerable ones
 among those whose abstentions are right at least `--precision` of the time — and reports it on
-the second. It prints the coverage–risk table of each score alone and of the rule, and plots the
-curves (coverage: share of all questions answered; risk: share of answered ones not right,
-i.e. unanswerable, or answerable with a quote that does not hold the answer).
+the second. A yes/no question is also answered when its sentence's probability reaches
+`--yes-no` (`answer.yes_no_min_sentence`, not searched: chosen on leaflet paraphrases, where
+yes/no questions are common and TQuAD has few). It prints the coverage–risk table of each score
+alone and of the rule, and plots the curves (coverage: share of all questions answered; risk:
+share of answered ones not right, i.e. unanswerable, or answerable with a quote that does not
+hold the answer).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -36,22 +40,29 @@ UNFAMILIAR = (-100.0, -2.0, 0.0, 2.0)  # answer.unfamiliar_min_margin; -100: off
 
 
 def load(path: Path) -> list[dict]:
-    """The records, each missing name's frequency computed again by the code as it is now
-    (`assistant.questions.name_frequency`), so a changed name rule replays without a new run."""
-    from assistant.questions import name_frequency
+    """The records, each missing word's frequency computed again by the code as it is now
+    (`assistant.questions.name_frequency`), so a changed name rule replays without a new run;
+    `names`: those the name check reads (the question's verb is never a name)."""
+    from assistant.questions import asks_yes_or_no, name_candidates, name_frequency
 
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for record in records:
         record["missing_names"] = {name: name_frequency(name) for name in record["missing_names"]}
+        candidates = set(name_candidates(record["question"], math.inf))
+        record["names"] = {n: f for n, f in record["missing_names"].items() if n in candidates}
+        record["yes_no"] = asks_yes_or_no(record["question"])
     return records
 
 
 def named(record: dict, zipf: float) -> bool:
     """The question names a word the collection lacks, rarer than `zipf` in general Turkish."""
-    return any(frequency < zipf for frequency in record["missing_names"].values())
+    return any(frequency < zipf for frequency in record["names"].values())
 
 
 Rule = tuple[float, float, float, float, float]  # zipf, passage, sentence, margin, unfamiliar margin
+
+
+YES_NO = 0.9  # answer.yes_no_min_sentence; main() sets it from --yes-no
 
 
 def answers(record: dict, rule: Rule) -> bool:
@@ -59,8 +70,10 @@ def answers(record: dict, rule: Rule) -> bool:
     scores = record["scores"]
     if record["missing_names"]:  # a word no document contains: answer.unfamiliar_min_margin
         margin = max(margin, unfamiliar)
+    reader = scores.get("reader_margin", margin) >= margin
+    sure = record["yes_no"] and scores.get("sentence", 0.0) >= YES_NO
     return (not named(record, zipf) and scores.get("passage", 0.0) >= passage
-            and scores.get("sentence", 0.0) >= sentence and scores.get("reader_margin", margin) >= margin)
+            and scores.get("sentence", 0.0) >= sentence and (reader or sure))
 
 
 def right(record: dict) -> bool:
@@ -109,7 +122,11 @@ def main() -> None:
     parser.add_argument("--rule", default=None,
                         help="report this rule (zipf,passage,sentence,margin,unfamiliar: the shipped one) instead "
                              "of the chosen")
+    parser.add_argument("--yes-no", type=float, default=YES_NO,
+                        help="answer.yes_no_min_sentence (1: no yes/no route)")
     args = parser.parse_args()
+    global YES_NO
+    YES_NO = args.yes_no
     records = load(args.details)
     first, second = [r for r in records if r["half"] == 1], [r for r in records if r["half"] == 2]
     best = choose(first, args.precision)

@@ -195,6 +195,11 @@ class AnswerConfig(Section):
         "in \"Parasetamol köpeklere verilebilir mi?\" asked of leaflets that never mention dogs. 0: the reader "
         "itself must prefer an answer to none; -100: off."
     )
+    yes_no_min_sentence: float = Field(
+        0.9, ge=0, le=1, description="For a yes/no question (\"… kullanabilir miyim?\"), the selector probability "
+        "of the best sentence that answers without the reader's margin: the answer is the sentence, which an "
+        "extractive reader has no span for (chosen on leaflet paraphrases, `bench/leaflets.py`; 1: off)."
+    )
     reader: str = Field(
         "models/reader", description="Extractive reader directory; empty: the best sentence is the answer, unmarked."
     )

@@ -150,6 +150,15 @@ def test_a_word_no_document_contains_needs_the_readers_own_yes(assistant, shippe
     assert not relaxed.answer(question).abstained  # the passage and sentence scores alone let it through
 
 
+def test_a_yes_no_question_is_answered_by_the_sentence_the_selector_is_sure_of(assistant, shipped, store_home):
+    question = "Karaciğer hastalığım var, parasetamol alabilir miyim?"
+    result = assistant.answer(question)
+    assert not result.abstained and "karaciğer hastalığınız" in result.quote, result.steps
+    assert "**" not in result.answer and result.short == result.quote  # the sentence is the answer: no span
+    strict = Assistant(shipped_config(store_home, shipped, answer={"yes_no_min_sentence": 1.0}))
+    assert "or a sentence ≥ 1.0" in strict.answer(question).steps[-1]  # the reader alone finds no span in it
+
+
 def test_names_are_matched_without_diacritics_and_through_suffixes(assistant):
     documents = assistant.documents
     assert documents.missing_names("Parasetamolün yan etkileri", 3.5) == []
@@ -171,6 +180,7 @@ ANSWERED = [
     ("İbuprofen hangi sıcaklıkta saklanmalıdır?", "ibuprofen-400.docx", "30 °C"),
     ("Amoksisilini kimler kullanmamalıdır?", "amoksisilin-500.html", "Penisiline alerjiniz"),
     ("Omeprazolün uzun süre kullanılmasının riski nedir?", "omeprazol-20.md", "B12 vitamini"),
+    ("Parasetamol kullanırken alkol içebilir miyim?", "parasetamol-500.pdf", "alkol"),
     # Both sentences of its side-effect section answer; the selector prefers the shorter one.
     ("Metforminin yan etkileri nelerdir?", "metformin-850.txt", ("Bulantı, kusma", "metalik tat")),
 ]

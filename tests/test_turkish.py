@@ -130,6 +130,29 @@ def test_names_are_judged_by_their_family_not_their_inflected_form():
     assert name_frequency("kullanılmalıdır") > 4.0 > 3.5 > name_frequency("aspirin")  # by "kullan"
     assert name_frequency("metformin") == 0.0 and name_frequency("köpeklere") > 4.5
     assert name_candidates("Metformin kullanılmalıdır mı?", 4.0) == ["Metformin"]
+    assert name_frequency("gripte") > 4.0 and name_frequency("hapının") > 3.5  # Snowball stems: grip, hap
+
+
+def test_the_questions_verb_is_never_taken_for_a_name():
+    from assistant.questions import name_candidates
+
+    assert name_candidates("Parasetamol alırken alkol içebilir miyim?", 3.5) == ["Parasetamol"]
+    assert name_candidates("İbuprofen kafein içerir mi?", 3.5) == ["İbuprofen", "kafein"]
+    assert name_candidates("Aspirin nedir?", 3.5) == ["Aspirin"]  # a question word is no verb
+    # as an unfamiliar word, a predicate no document uses still counts
+    assert "renktedir" in name_candidates("Şurup hangi renktedir?", float("inf"), keep_predicate=True)
+
+
+def test_a_yes_no_question_is_told_from_one_that_asks_for_something():
+    from assistant.questions import asks_yes_or_no
+
+    for yes_no in ("Metformin yemekle mi alınır?", "Karaciğer hastası olan biri parasetamol kullanabilir mi?",
+                   "Alkol içebilir miyim?", "İbuprofen aç karnına mı alınır, tok karnına mı?",
+                   "Kaçınılması gereken yiyecekler var mı?"):
+        assert asks_yes_or_no(yes_no), yes_no
+    for asks in ("Parasetamol kaç saat arayla alınır?", "Omeprazol ne zaman alınmalıdır?", "Yan etkileri nelerdir?",
+                 "Hangi ilaç uyku yapar mı?", "Salbutamol nasıl saklanır?", "Kimler kullanmamalıdır?"):
+        assert not asks_yes_or_no(asks), asks
 
 
 def test_a_polite_request_frame_is_not_part_of_the_question():
