@@ -59,19 +59,16 @@ def named(record: dict, zipf: float) -> bool:
     return any(frequency < zipf for frequency in record["names"].values())
 
 
-Rule = tuple[float, float, float, float, float]  # zipf, passage, sentence, margin, unfamiliar margin
-
-
-YES_NO = 0.9  # answer.yes_no_min_sentence; main() sets it from --yes-no
+Rule = tuple[float, float, float, float, float, float]  # zipf, passage, sentence, margin, unfamiliar margin, yes/no
 
 
 def answers(record: dict, rule: Rule) -> bool:
-    zipf, passage, sentence, margin, unfamiliar = rule
+    zipf, passage, sentence, margin, unfamiliar, yes_no = rule
     scores = record["scores"]
     if record["missing_names"]:  # a word no document contains: answer.unfamiliar_min_margin
         margin = max(margin, unfamiliar)
     reader = scores.get("reader_margin", margin) >= margin
-    sure = record["yes_no"] and scores.get("sentence", 0.0) >= YES_NO
+    sure = record["yes_no"] and scores.get("sentence", 0.0) >= yes_no
     return (not named(record, zipf) and scores.get("passage", 0.0) >= passage
             and scores.get("sentence", 0.0) >= sentence and (reader or sure))
 
@@ -93,10 +90,10 @@ def rates(records: list[dict], rule) -> dict[str, float]:
             "risk": sum(not right(r) for r in answered) / max(len(answered), 1)}
 
 
-def choose(records: list[dict], precision: float) -> Rule:
+def choose(records: list[dict], precision: float, yes_no: float) -> Rule:
     """The rule with the most right answers and abstentions among those whose abstention
     precision reaches `precision` (the most precise rule when none does)."""
-    grid = list(itertools.product(ZIPF, GRID, GRID, MARGINS, UNFAMILIAR))
+    grid = list(itertools.product(ZIPF, GRID, GRID, MARGINS, UNFAMILIAR, (yes_no,)))
     scored = [(rates(records, lambda r, rule=rule: answers(r, rule)), rule) for rule in grid]
     meeting = [(m, t) for m, t in scored if m["abstention_precision"] >= precision]
     if not meeting:
@@ -122,27 +119,25 @@ def main() -> None:
     parser.add_argument("--rule", default=None,
                         help="report this rule (zipf,passage,sentence,margin,unfamiliar: the shipped one) instead "
                              "of the chosen")
-    parser.add_argument("--yes-no", type=float, default=YES_NO,
-                        help="answer.yes_no_min_sentence (1: no yes/no route)")
+    parser.add_argument("--yes-no", type=float, default=0.9, help="answer.yes_no_min_sentence (1: no yes/no route)")
     args = parser.parse_args()
-    global YES_NO
-    YES_NO = args.yes_no
     records = load(args.details)
     first, second = [r for r in records if r["half"] == 1], [r for r in records if r["half"] == 2]
-    best = choose(first, args.precision)
+    best = choose(first, args.precision, args.yes_no)
     print(f"chosen on half 1 for abstention precision ≥ {args.precision}: answer.name_max_zipf = {best[0]}, "
           f"answer.min_score = {best[1]}, answer.sentence_min_score = {best[2]}, "
           f"answer.reader_min_margin = {best[3]}, answer.unfamiliar_min_margin = {best[4]}")
     if args.rule:
-        best = tuple(float(value) for value in args.rule.split(","))
+        best = tuple(float(value) for value in args.rule.split(",")) + (args.yes_no,)
         print(f"reported instead: {best}")
-    zipf, passage, sentence, margin, unfamiliar = best
+    zipf, passage, sentence, margin, unfamiliar, yes_no = best
     print(f"{'rule':62} {'half':>5} {'answered answerable':>20} {'abstained unanswerable':>23} {'precision':>10}")
     off = -100.0
-    rules = {"nothing (always answer)": (0.0, 0.0, 0.0, off, off),
-             f"names rarer than {zipf} only": (zipf, 0.0, 0.0, off, off),
-             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (zipf, passage, sentence, off, off),
-             f"  + margin ≥ {margin}": (zipf, passage, sentence, margin, off),
+    scores = (zipf, passage, sentence)
+    rules = {"nothing (always answer)": (0.0, 0.0, 0.0, off, off, yes_no),
+             f"names rarer than {zipf} only": (zipf, 0.0, 0.0, off, off, yes_no),
+             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (*scores, off, off, yes_no),
+             f"  + margin ≥ {margin}, or sentence ≥ {yes_no} for yes/no": (*scores, margin, off, yes_no),
              f"  + margin ≥ {unfamiliar} for a word in no document": best}
     for label, rule in rules.items():
         for half, part in (("1", first), ("2", second), ("all", records)):
