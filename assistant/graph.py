@@ -75,13 +75,20 @@ class Evidence:
         return margin is None or margin >= self.min_margin(cfg)
 
     def strong(self, cfg: AnswerConfig) -> bool:
-        """Passage and sentence above their bars, and the reader agreeing; for a yes/no question,
-        whose answer is the sentence itself and which an extractive reader has no span for
-        ("Karaciğer hastası parasetamol kullanabilir mi?" → "Ciddi karaciğer hastalığınız varsa
-        parasetamol kullanmayınız."), a sentence the selector is sure of stands in for the reader."""
-        sure = asks_yes_or_no(self.question) and self.sentence_score >= cfg.yes_no_min_sentence
-        return (self.passage_score >= cfg.min_score and self.sentence_score >= cfg.sentence_min_score
-                and (self.reader_agrees(cfg) or sure))
+        """The passage above its bar, and two of the three models agreeing: the sentence above its
+        bar with the reader agreeing; or, for a yes/no question, whose answer is the sentence
+        itself and which an extractive reader has no span for ("Karaciğer hastası parasetamol
+        kullanabilir mi?" → "Ciddi karaciğer hastalığınız varsa parasetamol kullanmayınız."), a
+        sentence the selector is sure of; or a reader sure of its span in a sentence the
+        4-layer selector ranked first but doubted ("Viyana Kongresi ne zaman toplandı?": 0.02,
+        the reader's margin 11) — unless the question has a word no document contains, where
+        the reader's span may answer the rest of the question about something else."""
+        margin = self.reader_margin
+        selector_sure = asks_yes_or_no(self.question) and self.sentence_score >= cfg.yes_no_min_sentence
+        reader_sure = margin is not None and margin >= cfg.reader_sure_margin and not self.unfamiliar
+        return self.passage_score >= cfg.min_score and (
+            (self.sentence_score >= cfg.sentence_min_score and (self.reader_agrees(cfg) or selector_sure))
+            or reader_sure)
 
     def scores(self) -> dict[str, float]:
         """The evidence graded, for `bilge ask --json` and calibration."""
@@ -188,7 +195,8 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         unfamiliar = f", with {', '.join(weakest.unfamiliar)} in no document" if weakest.unfamiliar else ""
         yes_no = f", or a sentence ≥ {cfg.yes_no_min_sentence}" if asks_yes_or_no(weakest.question) else ""
         margin = "" if weakest.reader_margin is None else (
-            f", reader margin {weakest.reader_margin:.2f} (needs {weakest.min_margin(cfg)}{unfamiliar}{yes_no})")
+            f", reader margin {weakest.reader_margin:.2f} (needs {weakest.min_margin(cfg)}{unfamiliar}{yes_no}; "
+            f"{cfg.reader_sure_margin} answers alone)")
         result.steps.append(f"abstain: passage {weakest.passage_score:.3f} (needs {cfg.min_score}), "
                             f"sentence {weakest.sentence_score:.3f} (needs {cfg.sentence_min_score}){margin}")
         return {"result": result}

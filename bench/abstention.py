@@ -16,7 +16,11 @@ the rule that answers the most answerable questions and abstains on the most una
 among those whose abstentions are right at least `--precision` of the time — and reports it on
 the second. A yes/no question is also answered when its sentence's probability reaches
 `--yes-no` (`answer.yes_no_min_sentence`, not searched: chosen on leaflet paraphrases, where
-yes/no questions are common and TQuAD has few). It prints the coverage–risk table of each score
+yes/no questions are common and TQuAD has few), and any question when the reader's margin
+reaches `--reader-sure` (`answer.reader_sure_margin`), whatever the selector says, when it has
+no word the collection lacks: swept alone
+on half 1 over 12…6 with the rest fixed to the shipped rule, the highest margin with the best
+answered + abstained there. It prints the coverage–risk table of each score
 alone and of the rule, and plots the curves (coverage: share of all questions answered; risk:
 share of answered ones not right, i.e. unanswerable, or answerable with a quote that does not
 hold the answer).
@@ -59,18 +63,19 @@ def named(record: dict, zipf: float) -> bool:
     return any(frequency < zipf for frequency in record["names"].values())
 
 
-Rule = tuple[float, float, float, float, float, float]  # zipf, passage, sentence, margin, unfamiliar margin, yes/no
+Rule = tuple[float, ...]  # zipf, passage, sentence, margin, unfamiliar margin, yes/no sentence, reader sure
 
 
 def answers(record: dict, rule: Rule) -> bool:
-    zipf, passage, sentence, margin, unfamiliar, yes_no = rule
+    zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure = rule
     scores = record["scores"]
     if record["missing_names"]:  # a word no document contains: answer.unfamiliar_min_margin
         margin = max(margin, unfamiliar)
     reader = scores.get("reader_margin", margin) >= margin
-    sure = record["yes_no"] and scores.get("sentence", 0.0) >= yes_no
+    selector_sure = record["yes_no"] and scores.get("sentence", 0.0) >= yes_no
     return (not named(record, zipf) and scores.get("passage", 0.0) >= passage
-            and scores.get("sentence", 0.0) >= sentence and (reader or sure))
+            and ((scores.get("sentence", 0.0) >= sentence and (reader or selector_sure))
+                 or (not record["missing_names"] and scores.get("reader_margin", -math.inf) >= reader_sure)))
 
 
 def right(record: dict) -> bool:
@@ -90,10 +95,10 @@ def rates(records: list[dict], rule) -> dict[str, float]:
             "risk": sum(not right(r) for r in answered) / max(len(answered), 1)}
 
 
-def choose(records: list[dict], precision: float, yes_no: float) -> Rule:
+def choose(records: list[dict], precision: float, routes: tuple[float, float]) -> Rule:
     """The rule with the most right answers and abstentions among those whose abstention
     precision reaches `precision` (the most precise rule when none does)."""
-    grid = list(itertools.product(ZIPF, GRID, GRID, MARGINS, UNFAMILIAR, (yes_no,)))
+    grid = [rule + routes for rule in itertools.product(ZIPF, GRID, GRID, MARGINS, UNFAMILIAR)]
     scored = [(rates(records, lambda r, rule=rule: answers(r, rule)), rule) for rule in grid]
     meeting = [(m, t) for m, t in scored if m["abstention_precision"] >= precision]
     if not meeting:
@@ -120,25 +125,29 @@ def main() -> None:
                         help="report this rule (zipf,passage,sentence,margin,unfamiliar: the shipped one) instead "
                              "of the chosen")
     parser.add_argument("--yes-no", type=float, default=0.9, help="answer.yes_no_min_sentence (1: no yes/no route)")
+    parser.add_argument("--reader-sure", type=float, default=8.0,
+                        help="answer.reader_sure_margin (100: no reader-sure route)")
     args = parser.parse_args()
     records = load(args.details)
     first, second = [r for r in records if r["half"] == 1], [r for r in records if r["half"] == 2]
-    best = choose(first, args.precision, args.yes_no)
+    routes = (args.yes_no, args.reader_sure)
+    best = choose(first, args.precision, routes)
     print(f"chosen on half 1 for abstention precision ≥ {args.precision}: answer.name_max_zipf = {best[0]}, "
           f"answer.min_score = {best[1]}, answer.sentence_min_score = {best[2]}, "
           f"answer.reader_min_margin = {best[3]}, answer.unfamiliar_min_margin = {best[4]}")
     if args.rule:
-        best = tuple(float(value) for value in args.rule.split(",")) + (args.yes_no,)
+        best = tuple(float(value) for value in args.rule.split(",")) + routes
         print(f"reported instead: {best}")
-    zipf, passage, sentence, margin, unfamiliar, yes_no = best
+    zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure = best
     print(f"{'rule':62} {'half':>5} {'answered answerable':>20} {'abstained unanswerable':>23} {'precision':>10}")
     off = -100.0
     scores = (zipf, passage, sentence)
-    rules = {"nothing (always answer)": (0.0, 0.0, 0.0, off, off, yes_no),
-             f"names rarer than {zipf} only": (zipf, 0.0, 0.0, off, off, yes_no),
-             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (*scores, off, off, yes_no),
-             f"  + margin ≥ {margin}, or sentence ≥ {yes_no} for yes/no": (*scores, margin, off, yes_no),
-             f"  + margin ≥ {unfamiliar} for a word in no document": best}
+    rules = {"nothing (always answer)": (0.0, 0.0, 0.0, off, off, 1.0, 100.0),
+             f"names rarer than {zipf} only": (zipf, 0.0, 0.0, off, off, 1.0, 100.0),
+             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (*scores, off, off, 1.0, 100.0),
+             f"  + margin ≥ {margin}, or sentence ≥ {yes_no} for yes/no": (*scores, margin, off, yes_no, 100.0),
+             f"  + margin ≥ {unfamiliar} for a word in no document": (*scores, margin, unfamiliar, yes_no, 100.0),
+             f"  + or reader margin ≥ {reader_sure} whatever the sentence": best}
     for label, rule in rules.items():
         for half, part in (("1", first), ("2", second), ("all", records)):
             m = rates(part, lambda r, rule=rule: answers(r, rule))

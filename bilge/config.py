@@ -200,6 +200,12 @@ class AnswerConfig(Section):
         "of the best sentence that answers without the reader's margin: the answer is the sentence, which an "
         "extractive reader has no span for (chosen on leaflet paraphrases, `bench/leaflets.py`; 1: off)."
     )
+    reader_sure_margin: float = Field(
+        8.0, description="Reader margin at which the reader's span answers even when the selector's probability "
+        "is below `sentence_min_score` (the passage must still reach `min_score`, and every word of the question be "
+        "in some document): the 12-layer reader sure where the 4-layer selector doubts (chosen on unanswerable "
+        "questions, README; 100: off)."
+    )
     reader: str = Field(
         "models/reader", description="Extractive reader directory; empty: the best sentence is the answer, unmarked."
     )

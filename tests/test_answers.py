@@ -159,6 +159,15 @@ def test_a_yes_no_question_is_answered_by_the_sentence_the_selector_is_sure_of(a
     assert "or a sentence ≥ 1.0" in strict.answer(question).steps[-1]  # the reader alone finds no span in it
 
 
+def test_a_reader_sure_of_its_span_answers_where_the_selector_doubts(shipped, store_home):
+    question = "Amoksisilin kaç saatte bir alınır?"
+    doubting = {"sentence_min_score": 0.999, "max_rewrites": 0}  # no sentence reaches the selector's bar
+    off = Assistant(shipped_config(store_home, shipped, answer={**doubting, "reader_sure_margin": 100.0}))
+    assert off.answer(question).abstained
+    result = Assistant(shipped_config(store_home, shipped, answer=doubting)).answer(question)
+    assert not result.abstained and "8 saatte bir" in result.quote and result.scores["reader_margin"] >= 8.0
+
+
 def test_names_are_matched_without_diacritics_and_through_suffixes(assistant):
     documents = assistant.documents
     assert documents.missing_names("Parasetamolün yan etkileri", 3.5) == []
