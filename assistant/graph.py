@@ -75,14 +75,14 @@ class Evidence:
         return margin is None or margin >= self.min_margin(cfg)
 
     def strong(self, cfg: AnswerConfig) -> bool:
-        """The passage above its bar, and two of the three models agreeing: the sentence above its
-        bar with the reader agreeing; or, for a yes/no question, whose answer is the sentence
-        itself and which an extractive reader has no span for ("Karaciğer hastası parasetamol
-        kullanabilir mi?" → "Ciddi karaciğer hastalığınız varsa parasetamol kullanmayınız."), a
-        sentence the selector is sure of; or a reader sure of its span in a sentence the
-        4-layer selector ranked first but doubted ("Viyana Kongresi ne zaman toplandı?": 0.02,
-        the reader's margin 11) — unless the question has a word no document contains, where
-        the reader's span may answer the rest of the question about something else."""
+        """The passage above its bar, and the best sentence vouched for: by the selector and the
+        reader together; or by the selector alone when it is sure and the question is yes/no,
+        whose answer is the sentence itself and which an extractive reader has no span for
+        ("Karaciğer hastası parasetamol kullanabilir mi?" → "Ciddi karaciğer hastalığınız varsa
+        parasetamol kullanmayınız."); or by the reader alone when it is sure of its span in a
+        sentence the 4-layer selector ranked first but doubted ("Viyana Kongresi ne zaman
+        toplandı?": 0.02, the reader's margin 11) — unless the question has a word no document
+        contains, where the reader's span may answer the rest of the question about something else."""
         margin = self.reader_margin
         selector_sure = asks_yes_or_no(self.question) and self.sentence_score >= cfg.yes_no_min_sentence
         reader_sure = margin is not None and margin >= cfg.reader_sure_margin and not self.unfamiliar
