@@ -11,7 +11,6 @@ from __future__ import annotations
 from assistant.documents import Numbering
 from assistant.events import AnswerChunk, AnswerResult
 from assistant.graph import Emit, Evidence
-from assistant.questions import asks_yes_or_no
 from bilge.config import AnswerConfig
 from retrievers.selector import ScoredSentence
 
@@ -48,7 +47,7 @@ class ExtractiveWriter:
             citation, _ = numbering.cite(hit)
             quote = hit.text[best.start:best.end].strip()
             # a yes/no question's answer is the whole sentence: a span marked in it would be noise
-            short = "" if asks_yes_or_no(item.question) else short_answer(hit.text, best, self.cfg.span_min_score)
+            short = "" if item.yes_no else short_answer(hit.text, best, self.cfg.span_min_score)
             if citation not in result.citations:
                 result.citations.append(citation)
             if short and short != quote.strip(" .") and len(short) < len(quote):

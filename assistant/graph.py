@@ -21,8 +21,9 @@ Nodes report progress through LangGraph's custom stream (`get_stream_writer`) as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, TypedDict
+from typing import Protocol, TypedDict
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
@@ -38,6 +39,33 @@ from retrievers.store import Hit
 Emit = Callable[[object], None]
 
 
+def required_margin(cfg: AnswerConfig, unfamiliar: bool) -> float:
+    """The reader margin the best sentence needs: more when the question uses a word no
+    document does ("Parasetamol köpeklere verilebilir mi?" of leaflets that never mention
+    dogs), since its other words then find a passage about something else."""
+    return max(cfg.reader_min_margin, cfg.unfamiliar_min_margin) if unfamiliar else cfg.reader_min_margin
+
+
+def vouched(cfg: AnswerConfig, passage: float, sentence: float, margin: float | None, *,
+            yes_no: bool, unfamiliar: bool) -> bool:
+    """Whether evidence with these scores is answered: the passage (cross-encoder score) above
+    its bar, and the best sentence vouched for: by the selector (`sentence`, a probability) and
+    the reader (`margin`; None when no reader read it) together; or by the selector alone when
+    it is sure and the question is yes/no, whose answer is the sentence itself and which an
+    extractive reader has no span for ("Karaciğer hastası parasetamol kullanabilir mi?" →
+    "Ciddi karaciğer hastalığınız varsa parasetamol kullanmayınız."); or by the reader alone
+    when it is sure of its span in a sentence the 4-layer selector ranked first but doubted
+    ("Viyana Kongresi ne zaman toplandı?": 0.02, the reader's margin 11) — unless the question
+    has a word no document contains (`unfamiliar`), where the reader's span may answer the rest
+    of the question about something else. A pure function of the scores, so that
+    `bench/abstention.py` replays on recorded scores exactly the rule the graph applies."""
+    reader_agrees = margin is None or margin >= required_margin(cfg, unfamiliar)
+    selector_sure = yes_no and sentence >= cfg.yes_no_min_sentence
+    reader_sure = margin is not None and margin >= cfg.reader_sure_margin and not unfamiliar
+    return passage >= cfg.min_score and (
+        (sentence >= cfg.sentence_min_score and (reader_agrees or selector_sure)) or reader_sure)
+
+
 @dataclass
 class Evidence:
     """The passages found for one question (the whole question, or one part of it), and the
@@ -47,12 +75,14 @@ class Evidence:
     hits: list[Hit]
     sentences: list[ScoredSentence]
     unfamiliar: list[str] = field(default_factory=list)  # its words no document contains
+    yes_no: bool = field(init=False)  # the question asks yes or no ("… alabilir miyim?")
+
+    def __post_init__(self) -> None:
+        self.yes_no = asks_yes_or_no(self.question)
 
     def min_margin(self, cfg: AnswerConfig) -> float:
-        """The reader margin the best sentence needs: more when the question uses a word no
-        document does ("Parasetamol köpeklere verilebilir mi?" of leaflets that never mention
-        dogs), since its other words then find a passage about something else."""
-        return max(cfg.reader_min_margin, cfg.unfamiliar_min_margin) if self.unfamiliar else cfg.reader_min_margin
+        """The reader margin the best sentence needs (`required_margin`)."""
+        return required_margin(cfg, bool(self.unfamiliar))
 
     @property
     def passage_score(self) -> float:
@@ -69,26 +99,10 @@ class Evidence:
         """The reader's margin for the best sentence (None when no reader read it)."""
         return self.sentences[0].margin if self.sentences else None
 
-    def reader_agrees(self, cfg: AnswerConfig) -> bool:
-        """The reader found an answer in the best sentence (or there is no reader to ask)."""
-        margin = self.reader_margin
-        return margin is None or margin >= self.min_margin(cfg)
-
     def strong(self, cfg: AnswerConfig) -> bool:
-        """The passage above its bar, and the best sentence vouched for: by the selector and the
-        reader together; or by the selector alone when it is sure and the question is yes/no,
-        whose answer is the sentence itself and which an extractive reader has no span for
-        ("Karaciğer hastası parasetamol kullanabilir mi?" → "Ciddi karaciğer hastalığınız varsa
-        parasetamol kullanmayınız."); or by the reader alone when it is sure of its span in a
-        sentence the 4-layer selector ranked first but doubted ("Viyana Kongresi ne zaman
-        toplandı?": 0.02, the reader's margin 11) — unless the question has a word no document
-        contains, where the reader's span may answer the rest of the question about something else."""
-        margin = self.reader_margin
-        selector_sure = asks_yes_or_no(self.question) and self.sentence_score >= cfg.yes_no_min_sentence
-        reader_sure = margin is not None and margin >= cfg.reader_sure_margin and not self.unfamiliar
-        return self.passage_score >= cfg.min_score and (
-            (self.sentence_score >= cfg.sentence_min_score and (self.reader_agrees(cfg) or selector_sure))
-            or reader_sure)
+        """Answered, by the rule of `vouched`."""
+        return vouched(cfg, self.passage_score, self.sentence_score, self.reader_margin,
+                       yes_no=self.yes_no, unfamiliar=bool(self.unfamiliar))
 
     def scores(self) -> dict[str, float]:
         """The evidence graded, for `bilge ask --json` and calibration."""
@@ -193,7 +207,7 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
             emit(AnswerChunk(line + "\n\n"))
         weakest = min(state["evidence"], key=lambda e: (e.strong(cfg), e.sentence_score))
         unfamiliar = f", with {', '.join(weakest.unfamiliar)} in no document" if weakest.unfamiliar else ""
-        yes_no = f", or a sentence ≥ {cfg.yes_no_min_sentence}" if asks_yes_or_no(weakest.question) else ""
+        yes_no = f", or a sentence ≥ {cfg.yes_no_min_sentence}" if weakest.yes_no else ""
         margin = "" if weakest.reader_margin is None else (
             f", reader margin {weakest.reader_margin:.2f} (needs {weakest.min_margin(cfg)}{unfamiliar}{yes_no}; "
             f"{cfg.reader_sure_margin} answers alone)")

@@ -33,6 +33,7 @@ import itertools
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -66,16 +67,24 @@ def named(record: dict, zipf: float) -> bool:
 Rule = tuple[float, ...]  # zipf, passage, sentence, margin, unfamiliar margin, yes/no sentence, reader sure
 
 
-def answers(record: dict, rule: Rule) -> bool:
+def verdict(rule: Rule) -> Callable[[dict], bool]:
+    """Whether `rule` answers a record: the name check at its Zipf bar, then the graph's own
+    `assistant.graph.vouched` with the rule's thresholds, on the recorded scores."""
+    from assistant.graph import vouched
+    from bilge.config import AnswerConfig
+
     zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure = rule
-    scores = record["scores"]
-    if record["missing_names"]:  # a word no document contains: answer.unfamiliar_min_margin
-        margin = max(margin, unfamiliar)
-    reader = scores.get("reader_margin", margin) >= margin
-    selector_sure = record["yes_no"] and scores.get("sentence", 0.0) >= yes_no
-    return (not named(record, zipf) and scores.get("passage", 0.0) >= passage
-            and ((scores.get("sentence", 0.0) >= sentence and (reader or selector_sure))
-                 or (not record["missing_names"] and scores.get("reader_margin", -math.inf) >= reader_sure)))
+    cfg = AnswerConfig().model_copy(update={
+        "min_score": passage, "sentence_min_score": sentence, "reader_min_margin": margin,
+        "unfamiliar_min_margin": unfamiliar, "yes_no_min_sentence": yes_no, "reader_sure_margin": reader_sure})
+
+    def answers(record: dict) -> bool:
+        scores = record["scores"]
+        return not named(record, zipf) and vouched(
+            cfg, scores.get("passage", 0.0), scores.get("sentence", 0.0), scores.get("reader_margin"),
+            yes_no=record["yes_no"], unfamiliar=bool(record["missing_names"]))
+
+    return answers
 
 
 def right(record: dict) -> bool:
@@ -99,7 +108,7 @@ def choose(records: list[dict], precision: float, routes: tuple[float, float]) -
     """The rule with the most right answers and abstentions among those whose abstention
     precision reaches `precision` (the most precise rule when none does)."""
     grid = [rule + routes for rule in itertools.product(ZIPF, GRID, GRID, MARGINS, UNFAMILIAR)]
-    scored = [(rates(records, lambda r, rule=rule: answers(r, rule)), rule) for rule in grid]
+    scored = [(rates(records, verdict(rule)), rule) for rule in grid]
     meeting = [(m, t) for m, t in scored if m["abstention_precision"] >= precision]
     if not meeting:
         return max(scored, key=lambda item: item[0]["abstention_precision"])[1]
@@ -150,13 +159,11 @@ def main() -> None:
              f"  + or reader margin ≥ {reader_sure} whatever the sentence": best}
     for label, rule in rules.items():
         for half, part in (("1", first), ("2", second), ("all", records)):
-            m = rates(part, lambda r, rule=rule: answers(r, rule))
+            m = rates(part, verdict(rule))
             print(f"{label:62} {half:>5} {m['answered_answerable']:20.3f} {m['abstained_unanswerable']:23.3f} "
                   f"{m['abstention_precision']:10.3f}")
     kinds = sorted({r["kind"] for r in records})
-    def chosen(record: dict) -> bool:
-        return answers(record, best)
-
+    chosen = verdict(best)
     shares = {kind: [not chosen(r) for r in records if r["kind"] == kind] for kind in kinds}
     print("abstained per kind (chosen rule, all): "
           + ", ".join(f"{kind} {sum(share) / len(share):.3f}" for kind, share in shares.items()))

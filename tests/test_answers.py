@@ -168,6 +168,26 @@ def test_a_reader_sure_of_its_span_answers_where_the_selector_doubts(shipped, st
     assert not result.abstained and "8 saatte bir" in result.quote and result.scores["reader_margin"] >= 8.0
 
 
+@pytest.mark.parametrize("passage, sentence, margin, yes_no, unfamiliar, answered", [
+    (0.8, 0.6, 1.0, False, False, True),  # both models vouch
+    (0.05, 0.6, 1.0, False, False, False),  # below the passage bar nothing answers
+    (0.8, 0.6, -6.0, False, False, False),  # the reader finds no answer in the sentence
+    (0.8, 0.6, None, False, False, True),  # no reader to ask
+    (0.8, 0.6, -1.0, False, True, False),  # a word in no document: the reader's own yes is needed
+    (0.8, 0.95, -9.0, True, False, True),  # yes/no: the sure selector alone
+    (0.8, 0.6, -9.0, True, False, False),  # yes/no, the selector unsure
+    (0.8, 0.01, 9.0, False, False, True),  # the sure reader alone
+    (0.8, 0.01, 9.0, False, True, False),  # … not when a word is in no document
+])
+def test_the_grade_answers_when_a_model_vouches_for_the_sentence(passage, sentence, margin, yes_no, unfamiliar,
+                                                                  answered):
+    from assistant.graph import vouched
+
+    cfg = AnswerConfig(min_score=0.1, sentence_min_score=0.05, reader_min_margin=-4.0, unfamiliar_min_margin=0.0,
+                       yes_no_min_sentence=0.9, reader_sure_margin=8.0)
+    assert vouched(cfg, passage, sentence, margin, yes_no=yes_no, unfamiliar=unfamiliar) is answered
+
+
 def test_names_are_matched_without_diacritics_and_through_suffixes(assistant):
     documents = assistant.documents
     assert documents.missing_names("Parasetamolün yan etkileri", 3.5) == []
