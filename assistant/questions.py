@@ -50,6 +50,10 @@ _ADDRESS = re.compile(r"m[iıuü]s[iıuü]n(?:[iıuü]z)?|istiyorum|isterim|ediy
 istiyorum"), or the verb's own imperative ("söyleyin"). "Uyku verir mi?" asks about the drug."""
 _PARTICLE = re.compile(r"m[ıiuü](?:y[ıiuü]m|y[ıiuü]z|s[ıiuü]n(?:[ıiuü]z)?|d[ıiuü]r|yd[ıiuü]\w*|ym[ıiuü]ş)?")
 """The question particle, alone or inflected ("mı", "midir", "misiniz", "miyim", "mıydı")."""
+_SUBORDINATE_VERB = re.compile(r"\w{2,}(?:[dt][ıiuü]ğ[ıiuü]\w*|(?:[aeıioöuü]r|[dt][ıiuü]y)s[ae](?:m|n|k|n[ıiuü]z)?)")
+"""A verb in a subordinate clause, never a name: a participle in -dık ("iyileştiğimi") or a
+conditional ("şişerse", "hissedersem", "aldıysam"). Borrowed drug and place names have no "ğ"
+and do not end in these conditional forms."""
 _WH = frozenset("ne niçin niye".split())
 """Question words that `QUESTION_STEMS` (their inflected forms) does not already match."""
 _POLITE = frozenset("lütfen merhaba selam teşekkürler".split())
@@ -99,14 +103,15 @@ def name_candidates(question: str, max_zipf: float, keep_predicate: bool = False
     four letters, not numbers, whose family is rarer than `max_zipf` in general Turkish
     (`name_frequency`: "aspirin" 3.5, "köpeklere" 5.0, "zaman" 6.2). A document collection that
     lacks such a word cannot answer a question built around it; a common word it lacks is often
-    only a synonym. The predicate is left out unless `keep_predicate`: it is a verb, however rare
-    its inflected form ("Alkol içebilir miyim?")."""
+    only a synonym. Verbs are left out unless `keep_predicate`, however rare their inflected form:
+    the predicate ("Alkol içebilir miyim?") and a subordinate clause's ("… şişerse ne yapmalıyım?")."""
     names: dict[str, str] = {}
     surfaces = [surface.split("'")[0] for surface in _WORD.findall(question.replace("’", "'"))]
     verb = None if keep_predicate else _predicate(surfaces)
     for n, surface in enumerate(surfaces):
         word = turkish_casefold(surface)
-        if (n != verb and len(word) >= NAME_MIN_LENGTH and not any(c.isdigit() for c in word) and _is_content(word)
+        a_verb = n == verb or (not keep_predicate and _SUBORDINATE_VERB.fullmatch(word))
+        if (not a_verb and len(word) >= NAME_MIN_LENGTH and not any(c.isdigit() for c in word) and _is_content(word)
                 and name_frequency(word) < max_zipf):
             names.setdefault(word, surface)
     return list(names.values())

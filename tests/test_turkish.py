@@ -139,6 +139,9 @@ def test_the_questions_verb_is_never_taken_for_a_name():
     assert name_candidates("Parasetamol alırken alkol içebilir miyim?", 3.5) == ["Parasetamol"]
     assert name_candidates("İbuprofen kafein içerir mi?", 3.5) == ["İbuprofen", "kafein"]
     assert name_candidates("Aspirin nedir?", 3.5) == ["Aspirin"]  # a question word is no verb
+    # nor is a subordinate clause's: a participle in -dık, a conditional
+    assert name_candidates("İyileştiğimi hissedersem amoksisilini bırakabilir miyim?", 3.5) == ["amoksisilini"]
+    assert name_candidates("Amoksisilin kullanırken dudaklarım şişerse ne yapmalıyım?", 3.5) == ["Amoksisilin"]
     # as an unfamiliar word, a predicate no document uses still counts
     assert "renktedir" in name_candidates("Şurup hangi renktedir?", float("inf"), keep_predicate=True)
 
