@@ -80,10 +80,6 @@ class Evidence:
     def __post_init__(self) -> None:
         self.yes_no = asks_yes_or_no(self.question)
 
-    def min_margin(self, cfg: AnswerConfig) -> float:
-        """The reader margin the best sentence needs (`required_margin`)."""
-        return required_margin(cfg, bool(self.unfamiliar))
-
     @property
     def passage_score(self) -> float:
         """The highest cross-encoder score. Not the first hit's, since the order is the fused one."""
@@ -209,7 +205,7 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         unfamiliar = f", with {', '.join(weakest.unfamiliar)} in no document" if weakest.unfamiliar else ""
         yes_no = f", or a sentence ≥ {cfg.yes_no_min_sentence}" if weakest.yes_no else ""
         margin = "" if weakest.reader_margin is None else (
-            f", reader margin {weakest.reader_margin:.2f} (needs {weakest.min_margin(cfg)}{unfamiliar}{yes_no}; "
+            f", reader margin {weakest.reader_margin:.2f} (needs {required_margin(cfg, bool(weakest.unfamiliar))}{unfamiliar}{yes_no}; "
             f"{cfg.reader_sure_margin} answers alone)")
         result.steps.append(f"abstain: passage {weakest.passage_score:.3f} (needs {cfg.min_score}), "
                             f"sentence {weakest.sentence_score:.3f} (needs {cfg.sentence_min_score}){margin}")

@@ -107,10 +107,10 @@ def name_candidates(question: str, max_zipf: float, keep_predicate: bool = False
     the predicate ("Alkol içebilir miyim?") and a subordinate clause's ("… şişerse ne yapmalıyım?")."""
     names: dict[str, str] = {}
     surfaces = [surface.split("'")[0] for surface in _WORD.findall(question.replace("’", "'"))]
-    verb = None if keep_predicate else _predicate(surfaces)
+    predicate = _predicate(surfaces)
     for n, surface in enumerate(surfaces):
         word = turkish_casefold(surface)
-        a_verb = n == verb or (not keep_predicate and _SUBORDINATE_VERB.fullmatch(word))
+        a_verb = not keep_predicate and (n == predicate or _SUBORDINATE_VERB.fullmatch(word))
         if (not a_verb and len(word) >= NAME_MIN_LENGTH and not any(c.isdigit() for c in word) and _is_content(word)
                 and name_frequency(word) < max_zipf):
             names.setdefault(word, surface)
