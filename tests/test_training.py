@@ -294,6 +294,62 @@ def test_selector_rows_label_the_answering_sentence_against_its_neighbours():
     assert {"İlaç ağrı kesicidir.", "Serin yerde saklanır.", "Günde 5 ml verilir."} <= set(negatives)
 
 
+@pytest.fixture
+def tiny_reader_dir(tmp_path, tiny_model_dir):
+    """An extractive reader with the tiny encoder's weights and a random span head."""
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+    from training.common import encoder_dir
+
+    AutoModelForQuestionAnswering.from_pretrained(str(encoder_dir(tiny_model_dir))).save_pretrained(
+        tmp_path / "reader")
+    AutoTokenizer.from_pretrained(str(tiny_model_dir)).save_pretrained(tmp_path / "reader")
+    return tmp_path / "reader"
+
+
+def test_reader_labels_blend_the_gold_label_with_the_readers_belief(tiny_reader_dir):
+    """--teacher on the selector: each sampled label = ½ gold + ½ σ(the reader's margin for the
+    sentence read as the app reads it), the same sample on every run (training resumes on it)."""
+    import math
+
+    from retrievers.reader import QaModelReader
+    from retrievers.sentences import reader_input
+    from retrievers.squad import Answer, Article, Paragraph, Question
+    from training.selector import reader_labelled, selector_rows, sentence_data
+
+    context = "İlaç ağrı kesicidir. Günde en fazla 8 tablet alınır. Serin yerde saklanır."
+    other = "Bu şurup çocuklar içindir. Günde 5 ml verilir."
+    question = Question("q", "Günde en fazla kaç tablet alınır?", [Answer("8 tablet", context.index("8 tablet"))])
+    data = sentence_data([Article("Parasetamol", [Paragraph(context, [question]), Paragraph(other, [])])])
+    rows = selector_rows(data, [[1]], seed=0, mined_passages=1, per_mined=1)
+    labelled = reader_labelled(rows, data, tiny_reader_dir, pairs=4, seed=3)
+    assert labelled == reader_labelled(rows, data, tiny_reader_dir, pairs=4, seed=3)
+    assert len(labelled["label"]) == 4
+    reader = QaModelReader.from_path(str(tiny_reader_dir))
+    for text, label, (passage, index) in zip(labelled["passage"], labelled["label"], labelled["source"]):
+        gold = 1.0 if (passage, index) == (0, 1) else 0.0
+        window = reader_input(data.texts[passage], data.spans[passage][index], 1, data.titles[passage])
+        margin = reader.read(question.question, window.context, window.sentence).margin
+        assert label == pytest.approx(0.5 * gold + 0.5 / (1 + math.exp(-margin)), abs=1e-4)
+        assert data.texts[passage][slice(*data.spans[passage][index])] in text
+
+
+def test_a_selector_distilled_from_a_reader_says_so_in_its_card(recipe, shared_data, tiny_reader_dir):
+    from training.selector import train_selector
+
+    train_selector(recipe, shared_data, "bilge train selector (test)", layers=1, teacher=tiny_reader_dir)
+    assert f"σ(margin) of the reader {tiny_reader_dir}" in (recipe.output / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_selector_teacher_that_is_no_model_is_refused_before_any_work(recipe, shared_data, tmp_path):
+    from bilge.errors import InputError
+    from training.selector import train_selector
+
+    with pytest.raises(InputError, match="--teacher"):
+        train_selector(recipe, shared_data, "bilge train selector (test)", layers=1, teacher=tmp_path / "yok")
+    assert not recipe.output.exists()
+
+
 def test_embedder_triplets_read_the_query_window_when_asked():
     from training.embedder import triplets
     from training.pairs import QaSet
