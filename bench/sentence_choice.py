@@ -4,7 +4,7 @@
                                               [--questions 300] [--data ../shared/data]
 
 The dev questions the selector trainer validates on (`SentenceChoiceEvaluator`: dev.json
-questions whose paragraph has two sentences or more, the same seeded draw), every sentence of
+questions whose paragraph has two sentences or more, the trainer's `dev_seed` draw), every sentence of
 the gold paragraph scored by each selector (its logit, with the heading, as the app reads it)
 and read by the reader (its margin, in the window the app reads). Prints P@1 of the answering
 sentence for each selector alone, the reader alone, and their sum (the answer score without
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tqdm import tqdm
 
 from retrievers.reader import QaModelReader
-from retrievers.sentences import reader_input
+from training.common import Recipe
 from training.pairs import train_dev_articles
 from training.selector import NEIGHBOURS, SentenceChoiceEvaluator, sentence_data
 
@@ -52,15 +52,14 @@ def main() -> None:
 
     _, dev_articles = train_dev_articles(args.data)
     data = sentence_data(dev_articles)
-    questions = SentenceChoiceEvaluator(data, args.questions, seed=13).questions
+    questions = SentenceChoiceEvaluator(data, args.questions, Recipe.dev_seed).questions
     golds = [q.gold for q in questions]
     reader = QaModelReader.from_path(str(args.reader))
     margins = []
     for q in tqdm(questions, desc="reader", unit="question"):
-        windows = [reader_input(data.texts[q.passage], span, NEIGHBOURS, data.titles[q.passage])
-                   for span in data.spans[q.passage]]
-        spans = reader.read_many(q.question, [(w.context, w.sentence) for w in windows])
-        margins.append([-100.0 if span is None else span.margin for span in spans])
+        read = reader.read_sentences(q.question, [(data.texts[q.passage], span, data.titles[q.passage], "")
+                                                  for span in data.spans[q.passage]], NEIGHBOURS)
+        margins.append([-100.0 if span is None else span.margin for _, span in read])
     print(f"{len(questions)} dev questions, gold paragraph of two sentences or more\n")
     print(f"| P@1 of the answering sentence | {'selector alone':>14} | {'selector + reader':>17} |")
     print("|---|---:|---:|")

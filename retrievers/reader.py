@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bilge.config import BilgeConfig
 from bilge.errors import ModelError
 from retrievers.model_files import require_model
+from retrievers.sentences import ReaderInput, reader_input
 
 APOSTROPHES = "'’‘ʼ`"  # the marks Turkish writes before a proper noun's suffix
 
@@ -96,6 +97,14 @@ class QaModelReader:
     def read(self, question: str, context: str, within: tuple[int, int] | None = None) -> Span | None:
         """The best span of `context`; with `within`, only spans inside that character range."""
         return self.read_many(question, [(context, within or (0, len(context)))])[0]
+
+    def read_sentences(self, question: str, sentences: list[tuple[str, tuple[int, int], str, str]],
+                       neighbours: int) -> list[tuple[ReaderInput, Span | None]]:
+        """Each `(passage text, (start, end), title, section)` sentence read in its window (the
+        heading, the sentence, `neighbours` on each side: `reader_input`), all in one batch: what
+        the answer step, the selector's teacher and the benches read alike."""
+        windows = [reader_input(text, span, neighbours, title, section) for text, span, title, section in sentences]
+        return list(zip(windows, self.read_many(question, [(w.context, w.sentence) for w in windows])))
 
     def read_many(self, question: str, contexts: list[tuple[str, tuple[int, int]]]) -> list[Span | None]:
         """The best span inside each `(context, (low, high))` character range, all contexts in one

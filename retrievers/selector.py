@@ -31,7 +31,7 @@ from bilge.config import AnswerConfig, BilgeConfig
 from retrievers.model_files import require_model
 from retrievers.reader import QaModelReader, load_reader
 from retrievers.rerank import CrossEncoderReranker, cross_encoder
-from retrievers.sentences import passage_sentences, reader_input, selector_text
+from retrievers.sentences import passage_sentences, selector_text
 
 
 @dataclass(frozen=True)
@@ -106,13 +106,13 @@ class SentenceSelector:
         """`sentences` (of `passages`), each read in its window in one batch (see `read`)."""
         if self.reader is None:
             return sentences
-        windows = [reader_input(passages[s.passage].text, (s.start, s.end), self.cfg.reader_neighbours,
-                                passages[s.passage].title, passages[s.passage].section) for s in sentences]
-        spans = self.reader.read_many(question, [(w.context, w.sentence) for w in windows])
+        read = self.reader.read_sentences(question, [
+            (passages[s.passage].text, (s.start, s.end), passages[s.passage].title, passages[s.passage].section)
+            for s in sentences], self.cfg.reader_neighbours)
         return [sentence if span is None else
                 replace(sentence, answer=window.to_passage(span.start, span.end), margin=span.margin,
                         score=sentence.score + self.cfg.reader_weight * span.margin)
-                for sentence, window, span in zip(sentences, windows, spans)]
+                for sentence, (window, span) in zip(sentences, read)]
 
 
 def load_selector(cfg: BilgeConfig, reranker: CrossEncoderReranker, lexical: Lexical | None = None) -> SentenceSelector:

@@ -32,7 +32,7 @@ from sentence_transformers.base.evaluation.evaluator import BaseEvaluator
 
 from bilge.config import AnswerConfig
 from bilge.errors import InputError
-from retrievers.sentences import reader_input, selector_text, sentences_holding
+from retrievers.sentences import selector_text, sentences_holding
 from retrievers.squad import Article
 from retrievers.turkish import sentence_spans
 from training.common import Recipe, fit_and_save, hf_arguments
@@ -140,10 +140,9 @@ def reader_labelled(rows: dict, data: SentenceData, teacher: Path, pairs: int, s
     for i, question in enumerate(sample["query"]):
         by_question.setdefault(question, []).append(i)
     for question, members in tqdm(by_question.items(), desc="reader labels", unit="question"):
-        windows = [reader_input(data.texts[p], data.spans[p][s], neighbours, data.titles[p])
-                   for p, s in (sample["source"][i] for i in members)]
-        spans = reader.read_many(question, [(w.context, w.sentence) for w in windows])
-        for i, span in zip(members, spans):
+        read = reader.read_sentences(question, [(data.texts[p], data.spans[p][s], data.titles[p], "")
+                                                for p, s in (sample["source"][i] for i in members)], neighbours)
+        for i, (_, span) in zip(members, read):
             belief = 0.0 if span is None else 1.0 / (1.0 + math.exp(-span.margin))
             sample["label"][i] = (1 - TEACHER_SHARE) * sample["label"][i] + TEACHER_SHARE * belief
     return sample
