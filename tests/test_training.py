@@ -218,6 +218,25 @@ def test_reader_examples_are_sentence_windows_and_windows_without_the_answer():
     assert unanswered.start == -1 and "Orhan Bey" not in unanswered.context
 
 
+def test_a_hard_reader_negative_is_the_far_sentence_that_shares_the_questions_words():
+    """The answer step reads the sentences that look most like answers (selector and lexical
+    share pick them); the reader must learn to say "not here" on exactly those."""
+    from retrievers.squad import Answer, Article, Paragraph, Question
+    from training.reader import span_examples
+
+    context = ("Setirizin bir antihistaminiktir. Tablet beyaz renklidir. Kutuda 20 tablet vardır. "
+               "Setirizin alerjik nezlede kullanılır. Çocuklarda dikkatli olunmalıdır. Serin yerde saklayınız.")
+    question = Question("q", "Setirizin hangi alerjide kullanılır?",
+                        [Answer("alerjik nezlede", context.index("alerjik nezlede"))])
+    article = [Article("Setirizin", [Paragraph(context, [question])])]
+    for seed in range(5):
+        _, hard = span_examples(article, neighbours=1, negatives=True, hard_share=1.0, seed=seed)
+        assert hard.start == -1
+        assert hard.context[slice(*hard.sentence)] == "Setirizin bir antihistaminiktir."
+    picked = {span_examples(article, neighbours=1, negatives=True, seed=seed)[1].context for seed in range(12)}
+    assert len(picked) > 1, "without hard_share the far sentence is drawn at random"
+
+
 def test_precision_reaches_the_trainer_and_a_bad_one_is_refused(tmp_path, tiny_model_dir):
     from bilge.errors import InputError
     from training.common import hf_arguments

@@ -24,13 +24,17 @@ from bilge.config import AnswerConfig
 from retrievers.answer_metrics import best_of
 from retrievers.reader import qa_windows
 from retrievers.sentences import reader_input, sentences_holding
-from retrievers.turkish import sentence_spans
+from retrievers.turkish import sentence_spans, turkish_casefold
 from training.common import Recipe, encoder_dir, hf_arguments, last_checkpoint, write_model_card
 from training.pack import pack
+from training.pairs import ANALYZE
 
 
 NEIGHBOURS, MAX_TOKENS = AnswerConfig().reader_neighbours, AnswerConfig().reader_max_tokens
 HEADING_DROPOUT = 0.3
+HARD_SHARE = 0.5
+"""The share of no-answer windows read around the far sentence most like the question
+(`hardest_far`); the rest are drawn at random, which sets how low an unrelated sentence scores."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,14 @@ class SpanExample:
 
 
 def span_examples(articles, neighbours: int = NEIGHBOURS, heading_dropout: float = 0.0, negatives: bool = False,
-                  seed: int = 0) -> list[SpanExample]:
+                  hard_share: float = 0.0, seed: int = 0) -> list[SpanExample]:
     """Every question whose first answer is located in its paragraph, as the app shows it to the
     reader: the sentence(s) holding the answer with `neighbours` on each side, the title above.
     With `negatives`, each also comes with a window that does not hold its answer (start -1), read
     around another sentence of the paragraph far enough away, or of another paragraph of the
-    article: the reader learns to point at [CLS] there, which is how it says "not here"."""
+    article: the reader learns to point at [CLS] there, which is how it says "not here". For a
+    `hard_share` of the questions that sentence is the one sharing the most analysed terms with
+    the question (`hardest_far`), else one drawn at random."""
     rng = random.Random(seed)
     examples = []
     for article in articles:
@@ -73,17 +79,34 @@ def span_examples(articles, neighbours: int = NEIGHBOURS, heading_dropout: float
                 far += [(other.context, s) for other, other_spans in paragraphs if other is not paragraph
                         for s in other_spans]
                 if negatives and far:
-                    text, elsewhere = rng.choice(far)
+                    hard = rng.random() < hard_share
+                    text, elsewhere = hardest_far(qa.question, far, answers, rng) if hard else rng.choice(far)
                     window = reader_input(text, elsewhere, neighbours, title)
                     examples.append(SpanExample(qa.question, window.context, -1, answers, window.sentence))
     return examples
+
+
+def hardest_far(question: str, far: list[tuple[str, tuple[int, int]]], answers: tuple[str, ...],
+                rng: random.Random) -> tuple[str, tuple[int, int]]:
+    """Of the far `(text, sentence)` candidates, the one sharing the most analysed terms with the
+    question (ties drawn at random): the wrong sentence the app's selector and lexical share put
+    among the few the reader reads, as the definition opening a leaflet's section does for every
+    question about its drug. A sentence holding an answer's text is never the negative."""
+    terms = set(ANALYZE(question))
+    folded = [turkish_casefold(a) for a in answers]
+    candidates = [(text, span) for text, span in far
+                  if not any(a in turkish_casefold(text[span[0]:span[1]]) for a in folded)] or far
+    overlap = [len(terms.intersection(ANALYZE(text[s:e]))) for text, (s, e) in candidates]
+    best = max(overlap)
+    return rng.choice([c for c, o in zip(candidates, overlap) if o == best])
 
 
 def load_span_data(data_dir: Path) -> tuple[list[SpanExample], list[SpanExample]]:
     from training.pairs import train_dev_articles
 
     train_articles, dev_articles = train_dev_articles(data_dir)
-    return (span_examples(train_articles, heading_dropout=HEADING_DROPOUT, negatives=True),
+    return (span_examples(train_articles, heading_dropout=HEADING_DROPOUT, negatives=True,
+                          hard_share=HARD_SHARE),
             span_examples(dev_articles))
 
 
