@@ -123,15 +123,15 @@ class QaModelReader:
         cls = (output.start_logits[:, 0] + output.end_logits[:, 0]).tolist()
         best: list[Span | None] = [None] * len(contexts)
         for w, owner in enumerate(owners):
-            low, high = contexts[owner][1]
-            tokens = [i for i, seq in enumerate(encoded.sequence_ids(w))
-                      if seq == 1 and offsets[w, i, 0] >= low and offsets[w, i, 1] <= high]
+            text, (low, high) = contexts[owner]
+            # a piece's offsets include the space before it: a sentence's first word starts inside the range
+            tokens = [i for i, (seq, (a, b)) in enumerate(zip(encoded.sequence_ids(w), offsets[w].tolist()))
+                      if seq == 1 and visible_start(text, a, b) >= low and b <= high]
             if not tokens:
                 continue
             first, last = tokens[0], tokens[-1]
             pair = output.start_logits[w, first:last + 1, None] + output.end_logits[w, None, first:last + 1]
             allowed = torch.ones_like(pair, dtype=torch.bool).triu().tril(self._max_answer - 1)
-            text = contexts[owner][0]
             word_starts = torch.tensor([starts_word(text, visible_start(text, a, b))
                                         for a, b in offsets[w, first:last + 1].tolist()])
             on_words = allowed & word_starts[:, None]

@@ -135,6 +135,20 @@ def test_the_reader_marks_whole_words_never_a_piece_of_one(shipped):
     assert span is not None and starts_word(context, span.start) and "Antlaşması" in context[span.start:span.end]
 
 
+def test_the_first_word_of_the_sentence_read_may_start_the_answer(shipped):
+    """A sentence's first piece carries the space or line break before it ("▁Vas" = " Vas"), so
+    its offsets begin one character before the sentence: the answer still may start there (the
+    subject opens most Turkish sentences, and was never markable)."""
+    from retrievers.reader import QaModelReader
+
+    reader = QaModelReader.from_path(str(shipped / "reader"))
+    context = "Tarih\nSavaş bitti. Vasvar Antlaşması 1618 yılında imzalandı. Barış uzun sürdü."
+    sentence = (context.index("Vasvar"), context.index(" Barış"))
+    for within in (sentence, (len("Tarih\n"), sentence[1])):
+        span = reader.read("Hangi antlaşma 1618 yılında imzalandı?", context, within=within)
+        assert span is not None and context[span.start:span.end] == "Vasvar Antlaşması"
+
+
 def test_a_drug_the_collection_does_not_contain_is_named_in_the_abstention(assistant):
     result = assistant.answer("Aspirin günde en fazla kaç tablet alınır?")
     assert result.abstained and result.answer.startswith(NOT_FOUND)
