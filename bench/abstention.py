@@ -3,7 +3,7 @@
     .venv/bin/bilge --config C eval abstention --squad ../shared/data/tquad/dev.json \
         --details bench/out/abstention.jsonl
     .venv/bin/python bench/abstention.py bench/out/abstention.jsonl [--precision 0.9] [--plot docs/abstention.png]
-        [--rule 3.5,0.1,0.05,-4,0]
+        [--rule 3.5,0.1,0.05,-4,0] [--zipf 3.5]
 
 Run the first command with a config whose thresholds are 0 (`answer.min_score`,
 `answer.sentence_min_score`), `answer.max_rewrites = 0` and `answer.check_names = false`, so
@@ -104,10 +104,11 @@ def rates(records: list[dict], rule) -> dict[str, float]:
             "risk": sum(not right(r) for r in answered) / max(len(answered), 1)}
 
 
-def choose(records: list[dict], precision: float, routes: tuple[float, float]) -> Rule:
+def choose(records: list[dict], precision: float, routes: tuple[float, float],
+           zipf: tuple[float, ...] = ZIPF) -> Rule:
     """The rule with the most right answers and abstentions among those whose abstention
     precision reaches `precision` (the most precise rule when none does)."""
-    grid = [rule + routes for rule in itertools.product(ZIPF, GRID, GRID, MARGINS, UNFAMILIAR)]
+    grid = [rule + routes for rule in itertools.product(zipf, GRID, GRID, MARGINS, UNFAMILIAR)]
     scored = [(rates(records, verdict(rule)), rule) for rule in grid]
     meeting = [(m, t) for m, t in scored if m["abstention_precision"] >= precision]
     if not meeting:
@@ -133,6 +134,9 @@ def main() -> None:
     parser.add_argument("--rule", default=None,
                         help="report this rule (zipf,passage,sentence,margin,unfamiliar: the shipped one) instead "
                              "of the chosen")
+    parser.add_argument("--zipf", type=float, default=None,
+                        help="search the other thresholds at this name bar only (answer.name_max_zipf), e.g. the "
+                             "one chosen on leaflet paraphrases, where a small folder lacks many plain words")
     parser.add_argument("--yes-no", type=float, default=0.9, help="answer.yes_no_min_sentence (1: no yes/no route)")
     parser.add_argument("--reader-sure", type=float, default=8.0,
                         help="answer.reader_sure_margin (100: no reader-sure route)")
@@ -140,7 +144,7 @@ def main() -> None:
     records = load(args.details)
     first, second = [r for r in records if r["half"] == 1], [r for r in records if r["half"] == 2]
     routes = (args.yes_no, args.reader_sure)
-    best = choose(first, args.precision, routes)
+    best = choose(first, args.precision, routes, ZIPF if args.zipf is None else (args.zipf,))
     print(f"chosen on half 1 for abstention precision ≥ {args.precision}: answer.name_max_zipf = {best[0]}, "
           f"answer.min_score = {best[1]}, answer.sentence_min_score = {best[2]}, "
           f"answer.reader_min_margin = {best[3]}, answer.unfamiliar_min_margin = {best[4]}")

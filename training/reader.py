@@ -210,7 +210,8 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
     data = (f"{answered} answered questions from the repaired ENELPI files minus dev.json paragraphs, each read "
             f"as the answering sentence with {NEIGHBOURS} sentence(s) on each side under the article title "
             f"(dropped from {HEADING_DROPOUT:.0%}), and once around a sentence that does not hold its answer "
-            f"(target [CLS]); {len(dataset)} windows of at most {MAX_TOKENS} tokens; dev: "
+            f"(target [CLS]; for {HARD_SHARE:.0%} of them the far sentence sharing the most terms with the "
+            f"question); {len(dataset)} windows of at most {MAX_TOKENS} tokens; dev: "
             f"{len(dev)} dev.json questions, the span the app's reader code marks inside the answering sentence")
     write_model_card(recipe.output, f"Bilge Turkish reader ({layers} layers)", recipe, data, metrics, baseline,
                      command)
