@@ -47,9 +47,11 @@ def is_question_word(word: str) -> bool:
     """`word` (Turkish-casefolded) asks rather than names: a question word or particle, inflected or not."""
     return word in QUESTION_WORDS or bool(QUESTION_STEMS.match(word))
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)]*(?=\s)|(?<=[a-zçğıöşü]{3})[.!?]+(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü])|\n+")
-"""A stop before a space, a stop glued to a capitalised word after a lower-case word (extracted
-text loses that space: "etmiştir.Anadolu"), or a line break."""
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)]*(?=\s)"
+                           r"|(?<=[a-zçğıöşü]{3})[.!?]+(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü]|\d|[\"'“‘«]\w|[IVX]+\.\s)|\n+")
+"""A stop before a space; a stop glued, after a lower-case word, to a capitalised word, a number, a
+quotation or a ruler's ordinal (extracted text loses that space: "etmiştir.Anadolu",
+"etmiştir.1281 yılında", "addır.'Celâl’e mensup'", "kaldırıldı.II. Mehmed"); or a line break."""
 _ROMAN = re.compile(r"[IVXLC]+")
 """An ordinal in Roman numerals, as before a ruler's name ("II. Murad", "XIV. Louis"): like "3.", it
 does not end the sentence."""
@@ -134,8 +136,11 @@ def _ends_sentence(text: str, mark: int, after: int, end: int) -> bool:
     word = re.search(r"[\w.]+$", text[max(0, mark - 12):mark])
     if word is None:
         return True
-    token = turkish_casefold(word.group()).replace(".", "")
-    return not (token in ABBREVIATIONS or len(token) == 1 or token.isdigit() or _ROMAN.fullmatch(word.group()))
+    # the word after a glued stop ("kaldırıldı.II") is read alone: "II." is still an ordinal
+    token, last = turkish_casefold(word.group()).replace(".", ""), word.group().rsplit(".", 1)[-1]
+    folded = turkish_casefold(last)
+    return not (token in ABBREVIATIONS or len(token) == 1 or token.isdigit() or _ROMAN.fullmatch(word.group())
+                or folded in ABBREVIATIONS or len(last) == 1 or last.isdigit() or _ROMAN.fullmatch(last))
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

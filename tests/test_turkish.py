@@ -54,6 +54,19 @@ def test_a_sentence_glued_to_the_next_still_ends():
     ]
 
 
+def test_a_sentence_glued_to_a_year_a_quote_or_a_ruler_still_ends():
+    """The same lost space before a year, a quotation or a ruler's ordinal ("etmiştir.1281 yılında",
+    "addır.'Celâl’e mensup'", "kaldırıldı.II. Mehmed"), seen in TQuAD's own paragraphs; a decimal
+    number or a dose ("2.5 mg") keeps its stop."""
+    text = ("Osman Bey hayatını kaybetmiştir.1281 yılında evlendi. Buna isyan denir.'Celâl’e mensup' demektir. "
+            "Kuşatma kaldırıldı.II. Mehmed tahta geçti. Günde 2.5 mg alınır. Dr.Kaya.1990 yılında yazdı.")
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Osman Bey hayatını kaybetmiştir.", "1281 yılında evlendi.", "Buna isyan denir.",
+        "'Celâl’e mensup' demektir.", "Kuşatma kaldırıldı.", "II. Mehmed tahta geçti.", "Günde 2.5 mg alınır.",
+        "Dr.Kaya.", "1990 yılında yazdı.",
+    ]
+
+
 def test_mojibake_is_repaired():
     assert repair_text("Ä°laÃ§ ÅŸurubu Ä±lÄ±k suyla") == "İlaç şurubu ılık suyla"
 
