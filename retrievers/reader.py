@@ -124,25 +124,24 @@ class QaModelReader:
         best: list[Span | None] = [None] * len(contexts)
         for w, owner in enumerate(owners):
             text, (low, high) = contexts[owner]
-            # a piece's offsets include the space before it: a sentence's first word starts inside the range
-            tokens = [i for i, (seq, (a, b)) in enumerate(zip(encoded.sequence_ids(w), offsets[w].tolist()))
-                      if seq == 1 and visible_start(text, a, b) >= low and b <= high]
+            # each piece's (first visible character, end): its offsets include the space before it, so a
+            # sentence's first word starts inside the range only by its visible start
+            pieces = [(visible_start(text, a, b), b) for a, b in offsets[w].tolist()]
+            tokens = [i for i, (seq, (a, b)) in enumerate(zip(encoded.sequence_ids(w), pieces))
+                      if seq == 1 and a >= low and b <= high]
             if not tokens:
                 continue
             first, last = tokens[0], tokens[-1]
             pair = output.start_logits[w, first:last + 1, None] + output.end_logits[w, None, first:last + 1]
             allowed = torch.ones_like(pair, dtype=torch.bool).triu().tril(self._max_answer - 1)
-            word_starts = torch.tensor([starts_word(text, visible_start(text, a, b))
-                                        for a, b in offsets[w, first:last + 1].tolist()])
+            word_starts = torch.tensor([starts_word(text, a) for a, _ in pieces[first:last + 1]])
             on_words = allowed & word_starts[:, None]
             flat = int(pair.masked_fill(~(on_words if on_words.any() else allowed), float("-inf")).argmax())
             s, e = divmod(flat, pair.shape[1])
             score = float(pair[s, e])
             if best[owner] is None or score > best[owner].score:
                 null = min(c for c, o in zip(cls, owners) if o == owner)
-                end = int(offsets[w, first + e, 1])
-                start = visible_start(text, int(offsets[w, first + s, 0]), end)
-                best[owner] = Span(start, end, score, null)
+                best[owner] = Span(pieces[first + s][0], pieces[first + e][1], score, null)
         return best
 
 

@@ -136,11 +136,14 @@ def _ends_sentence(text: str, mark: int, after: int, end: int) -> bool:
     word = re.search(r"[\w.]+$", text[max(0, mark - 12):mark])
     if word is None:
         return True
-    # the word after a glued stop ("kaldırıldı.II") is read alone: "II." is still an ordinal
-    token, last = turkish_casefold(word.group()).replace(".", ""), word.group().rsplit(".", 1)[-1]
-    folded = turkish_casefold(last)
-    return not (token in ABBREVIATIONS or len(token) == 1 or token.isdigit() or _ROMAN.fullmatch(word.group())
-                or folded in ABBREVIATIONS or len(last) == 1 or last.isdigit() or _ROMAN.fullmatch(last))
+    # the dotted word ("M.Ö"), and the word after a glued stop read alone ("kaldırıldı.II": "II")
+    return not any(_keeps_its_stop(w) for w in (word.group(), word.group().rsplit(".", 1)[-1]))
+
+
+def _keeps_its_stop(word: str) -> bool:
+    """A known abbreviation, a lone letter, or an ordinal in digits or Roman numerals."""
+    token = turkish_casefold(word).replace(".", "")
+    return token in ABBREVIATIONS or len(token) == 1 or token.isdigit() or bool(_ROMAN.fullmatch(word))
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

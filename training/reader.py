@@ -91,7 +91,8 @@ def hardest_far(question: str, far: list[tuple[str, tuple[int, int]]], answers: 
     """Of the far `(text, sentence)` candidates, the one sharing the most analysed terms with the
     question (ties drawn at random): the wrong sentence the app's selector and lexical share put
     among the few the reader reads, as the definition opening a leaflet's section does for every
-    question about its drug. A sentence holding an answer's text is never the negative."""
+    question about its drug. A sentence holding an answer's text is passed over, unless every
+    far sentence holds one."""
     terms = set(ANALYZE(question))
     folded = [turkish_casefold(a) for a in answers]
     candidates = [(text, span) for text, span in far
