@@ -124,10 +124,13 @@ class QaModelReader:
         best: list[Span | None] = [None] * len(contexts)
         for w, owner in enumerate(owners):
             text, (low, high) = contexts[owner]
-            # each piece's (first visible character, end): its offsets include the space before it, so a
-            # sentence's first word starts inside the range only by its visible start
-            pieces = [(visible_start(text, a, b), b) for a, b in offsets[w].tolist()]
-            tokens = [i for i, (seq, (a, b)) in enumerate(zip(encoded.sequence_ids(w), pieces))
+            # each context piece's (first visible character, end): its offsets include the space before
+            # it, so a sentence's first word starts inside the range only by its visible start (the
+            # question's pieces point into the question, which may be longer than the context)
+            sequence = encoded.sequence_ids(w)
+            pieces = [(visible_start(text, a, b), b) if seq == 1 else (a, b)
+                      for seq, (a, b) in zip(sequence, offsets[w].tolist())]
+            tokens = [i for i, (seq, (a, b)) in enumerate(zip(sequence, pieces))
                       if seq == 1 and a >= low and b <= high]
             if not tokens:
                 continue

@@ -149,6 +149,18 @@ def test_the_first_word_of_the_sentence_read_may_start_the_answer(shipped):
         assert span is not None and context[span.start:span.end] == "Vasvar Antlaşması"
 
 
+def test_a_question_longer_than_the_passage_it_reads_is_read(shipped):
+    """The tokenizer's offsets of the question's pieces point into the question, not the passage:
+    a passage shorter than the question (a one-line note, a heading's only sentence) is read too."""
+    from retrievers.reader import QaModelReader
+
+    reader = QaModelReader.from_path(str(shipped / "reader"))
+    question = "Bu ilacı kullanırken araç ve makine kullanımı konusunda nelere dikkat etmeliyim acaba?"
+    context = "Araç kullanmayın."
+    span = reader.read(question, context)
+    assert span is not None and 0 <= span.start < span.end <= len(context)
+
+
 def test_a_drug_the_collection_does_not_contain_is_named_in_the_abstention(assistant):
     result = assistant.answer("Aspirin günde en fazla kaç tablet alınır?")
     assert result.abstained and result.answer.startswith(NOT_FOUND)
