@@ -9,6 +9,11 @@ A span starts where a word does: subword pieces would otherwise let it mark "la�
 "Antlaşması" or the "te" of "1453'te". It may end inside a word, as Turkish answers drop a
 suffix ("antlaşması" of "antlaşmasıdır", "1814 yılında" of "yılındaki": a tenth of TQuAD dev's
 answers do). Below `answer.span_min_score` the assistant quotes the sentence alone.
+
+A reader whose config says `bilge_marks_sentence` reads the sentence asked about as token type 1
+and its heading and neighbours as type 0: without the mark, the window around the sentence
+before the answer holds the answer too, so the reader could not say "not in this sentence" and
+the neighbour borrowed the answer's confidence. Older readers read every token as type 0.
 """
 
 from __future__ import annotations
@@ -73,12 +78,36 @@ def visible_start(text: str, start: int, end: int) -> int:
     return start
 
 
+MARKS_SENTENCE = "bilge_marks_sentence"  # the config key of a reader trained on marked sentences
+
+
+def sentence_pieces(sequence: list[int | None], offsets: list[tuple[int, int]], text: str,
+                    within: tuple[int, int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """One token window's pieces as (first visible character, end) and the positions of the
+    context pieces inside the `within` character range of `text`. A piece's offsets include the
+    space before it, so a sentence's first word is inside the range only by its visible start;
+    the question's pieces point into the question, which may be longer than the context."""
+    pieces = [(visible_start(text, a, b), b) if seq == 1 else (a, b) for seq, (a, b) in zip(sequence, offsets)]
+    low, high = within
+    return pieces, [i for i, (seq, (a, b)) in enumerate(zip(sequence, pieces)) if seq == 1 and a >= low and b <= high]
+
+
+def marked_types(length: int, inside: list[list[int]]) -> list[list[int]]:
+    """Token types for windows of `length` tokens: 1 at each window's `inside` positions."""
+    types = [[0] * length for _ in inside]
+    for row, positions in zip(types, inside):
+        for i in positions:
+            row[i] = 1
+    return types
+
+
 class QaModelReader:
     """An extractive QA model (start/end logits over context tokens)."""
 
     def __init__(self, model, tokenizer, name: str, max_length: int = 128, max_answer_tokens: int = 30) -> None:
         self._model, self._tokenizer, self.name = model.eval(), tokenizer, name
         self._max_length, self._max_answer = max_length, max_answer_tokens
+        self.marks_sentence = bool(getattr(model.config, MARKS_SENTENCE, False))
 
     @classmethod
     def from_path(cls, path: str, max_length: int = 128) -> QaModelReader:
@@ -117,21 +146,18 @@ class QaModelReader:
         encoded = qa_windows(self._tokenizer, [question] * len(contexts), [c for c, _ in contexts], self._max_length,
                              padding=True, return_tensors="pt")
         offsets, owners = encoded.pop("offset_mapping"), encoded.pop("overflow_to_sample_mapping").tolist()
+        read = [sentence_pieces(encoded.sequence_ids(w), offsets[w].tolist(), *contexts[owner])
+                for w, owner in enumerate(owners)]
         inputs = {k: v.to(self._model.device) for k, v in encoded.items() if k in ("input_ids", "attention_mask")}
+        if self.marks_sentence:
+            types = marked_types(encoded["input_ids"].shape[1], [tokens for _, tokens in read])
+            inputs["token_type_ids"] = torch.tensor(types, device=self._model.device)
         with torch.inference_mode():
             output = self._model(**inputs)
         cls = (output.start_logits[:, 0] + output.end_logits[:, 0]).tolist()
         best: list[Span | None] = [None] * len(contexts)
-        for w, owner in enumerate(owners):
-            text, (low, high) = contexts[owner]
-            # each context piece's (first visible character, end): its offsets include the space before
-            # it, so a sentence's first word starts inside the range only by its visible start (the
-            # question's pieces point into the question, which may be longer than the context)
-            sequence = encoded.sequence_ids(w)
-            pieces = [(visible_start(text, a, b), b) if seq == 1 else (a, b)
-                      for seq, (a, b) in zip(sequence, offsets[w].tolist())]
-            tokens = [i for i, (seq, (a, b)) in enumerate(zip(sequence, pieces))
-                      if seq == 1 and a >= low and b <= high]
+        for w, (owner, (pieces, tokens)) in enumerate(zip(owners, read)):
+            text = contexts[owner][0]
             if not tokens:
                 continue
             first, last = tokens[0], tokens[-1]

@@ -177,6 +177,21 @@ def test_reader_windows_point_at_the_answer_tokens(tiny_model_dir):
             assert tokenizer.decode(features["input_ids"][w][s:e + 1]).strip().replace(" ", "") == "8tablet"
 
 
+def test_reader_windows_mark_the_sentence_read_as_the_second_token_type(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    from training.reader import SpanExample, windows
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_model_dir))
+    context = "Tablet\nParasetamol ağrı kesicidir. Günde en fazla 8 tablet alınır. Işıktan koruyunuz."
+    sentence = (context.index("Günde"), context.index(" Işıktan"))
+    example = SpanExample("Günde kaç tablet alınır?", context, context.index("8 tablet"), ("8 tablet",), sentence)
+    assert "token_type_ids" not in windows(tokenizer, [example], max_length=64)
+    features = windows(tokenizer, [example], max_length=64, marked=True)
+    marked = [t for t, kind in zip(features["input_ids"][0], features["token_type_ids"][0]) if kind == 1]
+    assert tokenizer.decode(marked).replace(" ", "") == context[slice(*sentence)].replace(" ", "")
+
+
 def test_reader_smoke_run(recipe, shared_data):
     from retrievers.reader import QaModelReader, starts_word
     from training.reader import train_reader
@@ -186,12 +201,14 @@ def test_reader_smoke_run(recipe, shared_data):
     card = (recipe.output / "README.md").read_text(encoding="utf-8")
     assert card.startswith("# Bilge Turkish reader") and "does not hold its answer" in card
     assert list(recipe.output.glob("weights.pack-*.safetensors"))
+    assert "stride" not in (recipe.output / "tokenizer_config.json").read_text(encoding="utf-8")
     context = "Türkiye — Başkent\nTürkiye'nin başkenti Ankara'dır. Nüfusu kalabalıktır."
     within = (context.index("Türkiye'nin"), context.index(" Nüfusu"))
     reader = QaModelReader.from_path(str(recipe.output))
     span = reader.read("Başkent neresidir?", context, within=within)
     assert span is not None and within[0] <= span.start <= span.end <= within[1]
     assert starts_word(context, span.start)
+    assert not reader.marks_sentence
     # one batch of windows of different lengths reads each as alone, within its own range
     other = "Nüfus — Sayım\n" + "Nüfus her yıl sayılır ve yayımlanır. " * 12
     other_within = (len("Nüfus — Sayım\n"), len(other))
@@ -202,6 +219,42 @@ def test_reader_smoke_run(recipe, shared_data):
         assert read.margin == pytest.approx(single.margin, abs=1e-3)
 
 
+def test_a_reader_base_with_one_token_type_is_refused_before_any_work(tmp_path, tiny_model_dir):
+    """The reader marks the sentence it reads as token type 1: an encoder with one type cannot."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from bilge.errors import InputError
+    from training.reader import train_reader
+
+    model = AutoModel.from_pretrained(str(tiny_model_dir))
+    model.config.type_vocab_size = 1
+    model.embeddings.token_type_embeddings = torch.nn.Embedding(1, model.config.hidden_size)
+    model.save_pretrained(tmp_path / "one-type")
+    AutoTokenizer.from_pretrained(str(tiny_model_dir)).save_pretrained(tmp_path / "one-type")
+    with pytest.raises(InputError, match="type_vocab_size 2"):
+        train_reader(Recipe(output=tmp_path / "out", base=tmp_path / "one-type"), tmp_path, "test",
+                     mark_sentence=True)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_reader_trained_on_marked_sentences_says_so_and_is_read_marked(tmp_path, tiny_model_dir, shared_data):
+    from retrievers.reader import QaModelReader
+    from training.reader import train_reader
+
+    recipe = Recipe(output=tmp_path / "marked", base=tiny_model_dir, max_steps=4, batch_size=8, eval_steps=2,
+                    patience=1, dev_questions=20, learning_rate=5e-4)
+    train_reader(recipe, shared_data, "bilge train reader --mark-sentence (test)", layers=1, mark_sentence=True)
+    assert "marked as token type 1" in (recipe.output / "README.md").read_text(encoding="utf-8")
+    reader = QaModelReader.from_path(str(recipe.output))
+    assert reader.marks_sentence
+    context = "Türkiye — Başkent\nTürkiye'nin başkenti Ankara'dır. Nüfusu kalabalıktır."
+    within = (context.index("Türkiye'nin"), context.index(" Nüfusu"))
+    marked = reader.read("Başkent neresidir?", context, within=within)
+    reader.marks_sentence = False  # the same model read without the mark reads something else
+    assert reader.read("Başkent neresidir?", context, within=within).margin != pytest.approx(marked.margin, abs=1e-4)
+
+
 def test_reader_examples_are_sentence_windows_and_windows_without_the_answer():
     from retrievers.squad import Answer, Article, Paragraph, Question
     from training.reader import span_examples
@@ -209,13 +262,28 @@ def test_reader_examples_are_sentence_windows_and_windows_without_the_answer():
     context = ("Osman Bey 1299'da beyliğini kurdu. Oğlu Orhan Bey Bursa'yı aldı. Bursa başkent oldu. "
                "Sonra İznik alındı. Daha sonra Edirne fethedildi.")
     question = Question("q", "Bursa'yı kim aldı?", [Answer("Orhan Bey", context.index("Orhan Bey"))])
-    examples = span_examples([Article("Osmanlı", [Paragraph(context, [question])])], neighbours=1, negatives=True)
-    answered, unanswered = examples
+    article = [Article("Osmanlı", [Paragraph(context, [question])])]
+    answered, unanswered = span_examples(article, neighbours=1, negatives=True)
+    beside = span_examples(article, neighbours=1, negatives=True, near=True)[2]
     assert answered.context == ("Osmanlı\nOsman Bey 1299'da beyliğini kurdu. Oğlu Orhan Bey Bursa'yı aldı. "
                                 "Bursa başkent oldu.")
     assert answered.context[answered.start:answered.start + 9] == "Orhan Bey"
     assert answered.context[slice(*answered.sentence)] == "Oğlu Orhan Bey Bursa'yı aldı."
     assert unanswered.start == -1 and "Orhan Bey" not in unanswered.context
+    # the neighbour is read in its own window, which holds the answer: only the mark says "not this one"
+    assert beside.start == -1 and "Orhan Bey" in beside.context
+    assert beside.context[slice(*beside.sentence)] in ("Osman Bey 1299'da beyliğini kurdu.", "Bursa başkent oldu.")
+
+
+def test_a_neighbour_holding_the_answers_text_is_no_reader_negative():
+    from retrievers.squad import Answer, Article, Paragraph, Question
+    from training.reader import span_examples
+
+    context = "Bursa 1326'da alındı. Orhan Bey Bursa'yı aldı. Bursa başkent oldu."
+    question = Question("q", "Orhan Bey neresini aldı?", [Answer("Bursa", context.index("Bursa'yı"))])
+    examples = span_examples([Article("Osmanlı", [Paragraph(context, [question])])], neighbours=1, negatives=True,
+                             near=True)
+    assert [e.start >= 0 for e in examples] == [True]
 
 
 def test_a_hard_reader_negative_is_the_far_sentence_that_shares_the_questions_words():

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilge.config import AnswerConfig
+from bilge.errors import InputError
 from retrievers.answer_metrics import best_of
-from retrievers.reader import qa_windows
+from retrievers.reader import MARKS_SENTENCE, marked_types, qa_windows, sentence_pieces
 from retrievers.sentences import reader_input, sentences_holding
 from retrievers.turkish import sentence_spans, turkish_casefold
 from training.common import Recipe, encoder_dir, hf_arguments, last_checkpoint, write_model_card
@@ -33,6 +34,8 @@ from training.pairs import ANALYZE
 NEIGHBOURS, MAX_TOKENS = AnswerConfig().reader_neighbours, AnswerConfig().reader_max_tokens
 HEADING_DROPOUT = 0.3
 HARD_SHARE = 0.5
+MARKED_DATA = (", and around a neighbour that does not hold it (target [CLS]), the sentence read marked as token "
+               "type 1")
 """The share of no-answer windows read around the far sentence most like the question
 (`hardest_far`); the rest are drawn at random, which sets how low an unrelated sentence scores."""
 
@@ -47,14 +50,16 @@ class SpanExample:
 
 
 def span_examples(articles, neighbours: int = NEIGHBOURS, heading_dropout: float = 0.0, negatives: bool = False,
-                  hard_share: float = 0.0, seed: int = 0) -> list[SpanExample]:
+                  hard_share: float = 0.0, near: bool = False, seed: int = 0) -> list[SpanExample]:
     """Every question whose first answer is located in its paragraph, as the app shows it to the
     reader: the sentence(s) holding the answer with `neighbours` on each side, the title above.
-    With `negatives`, each also comes with a window that does not hold its answer (start -1), read
-    around another sentence of the paragraph far enough away, or of another paragraph of the
-    article: the reader learns to point at [CLS] there, which is how it says "not here". For a
-    `hard_share` of the questions that sentence is the one sharing the most analysed terms with
-    the question (`hardest_far`), else one drawn at random."""
+    With `negatives`, each also comes with a read that must point at [CLS], which is how the
+    reader says "not in this sentence" (start -1): a sentence of the paragraph far enough away,
+    or of another paragraph of the article (for a `hard_share` of the questions the one sharing
+    the most analysed terms with the question, `hardest_far`, else one drawn at random). With
+    `near` too, a neighbour of the answering sentence that does not hold the answer's text, read
+    in its own window, which holds the answer beside it: only the sentence mark of a reader
+    trained with `mark_sentence` (`retrievers.reader`) tells the two apart."""
     rng = random.Random(seed)
     examples = []
     for article in articles:
@@ -83,7 +88,18 @@ def span_examples(articles, neighbours: int = NEIGHBOURS, heading_dropout: float
                     text, elsewhere = hardest_far(qa.question, far, answers, rng) if hard else rng.choice(far)
                     window = reader_input(text, elsewhere, neighbours, title)
                     examples.append(SpanExample(qa.question, window.context, -1, answers, window.sentence))
+                beside = [s for i, s in enumerate(spans) if 0 < min(abs(i - h) for h in holding) <= neighbours
+                        and not holds_answer(paragraph.context[s[0]:s[1]], answers)]
+                if negatives and near and beside:
+                    window = reader_input(paragraph.context, rng.choice(beside), neighbours, title)
+                    examples.append(SpanExample(qa.question, window.context, -1, answers, window.sentence))
     return examples
+
+
+def holds_answer(sentence: str, answers: tuple[str, ...]) -> bool:
+    """Whether the sentence holds any answer's text (casefolded): then it is no negative."""
+    folded = turkish_casefold(sentence)
+    return any(turkish_casefold(a) in folded for a in answers)
 
 
 def hardest_far(question: str, far: list[tuple[str, tuple[int, int]]], answers: tuple[str, ...],
@@ -94,31 +110,31 @@ def hardest_far(question: str, far: list[tuple[str, tuple[int, int]]], answers: 
     question about its drug. A sentence holding an answer's text is passed over, unless every
     far sentence holds one."""
     terms = set(ANALYZE(question))
-    folded = [turkish_casefold(a) for a in answers]
-    candidates = [(text, span) for text, span in far
-                  if not any(a in turkish_casefold(text[span[0]:span[1]]) for a in folded)] or far
+    candidates = [(text, span) for text, span in far if not holds_answer(text[span[0]:span[1]], answers)] or far
     overlap = [len(terms.intersection(ANALYZE(text[s:e]))) for text, (s, e) in candidates]
     best = max(overlap)
     return rng.choice([c for c, o in zip(candidates, overlap) if o == best])
 
 
-def load_span_data(data_dir: Path) -> tuple[list[SpanExample], list[SpanExample]]:
+def load_span_data(data_dir: Path, mark_sentence: bool = False) -> tuple[list[SpanExample], list[SpanExample]]:
     from training.pairs import train_dev_articles
 
     train_articles, dev_articles = train_dev_articles(data_dir)
     return (span_examples(train_articles, heading_dropout=HEADING_DROPOUT, negatives=True,
-                          hard_share=HARD_SHARE),
+                          hard_share=HARD_SHARE, near=mark_sentence),
             span_examples(dev_articles))
 
 
-def windows(tokenizer, examples: list[SpanExample], max_length: int = MAX_TOKENS) -> dict:
-    """The reader's token windows (`qa_windows`) with the start/end token positions of the
-    answer ([CLS] = 0 when it is outside the window, or the example has none)."""
+def windows(tokenizer, examples: list[SpanExample], max_length: int = MAX_TOKENS, marked: bool = False) -> dict:
+    """The reader's token windows (`qa_windows`) with the start/end token positions of the answer
+    ([CLS] = 0 when it is outside the window, or the example has none); `marked`: with the
+    sentence read as token type 1 (`marked_types`, as `QaModelReader` marks it)."""
     encoded = qa_windows(tokenizer, [e.question for e in examples], [e.context for e in examples], max_length,
                          padding="max_length")
-    starts, ends = [], []
+    starts, ends, inside = [], [], []
     for w, offsets in enumerate(encoded["offset_mapping"]):
         example = examples[encoded["overflow_to_sample_mapping"][w]]
+        inside.append(sentence_pieces(encoded.sequence_ids(w), offsets, example.context, example.sentence)[1])
         first, last = example.start, example.start + len(example.answers[0])
         context = [i for i, seq in enumerate(encoded.sequence_ids(w)) if seq == 1]
         if example.start < 0 or not context or offsets[context[0]][0] > first or offsets[context[-1]][1] < last:
@@ -127,8 +143,9 @@ def windows(tokenizer, examples: list[SpanExample], max_length: int = MAX_TOKENS
             continue
         starts.append(next(i for i in context if offsets[i][1] > first))
         ends.append(next(i for i in reversed(context) if offsets[i][0] < last))
-    return {"input_ids": encoded["input_ids"], "attention_mask": encoded["attention_mask"],
-            "start_positions": starts, "end_positions": ends}
+    features = {"input_ids": encoded["input_ids"], "attention_mask": encoded["attention_mask"],
+                "start_positions": starts, "end_positions": ends}
+    return {**features, "token_type_ids": marked_types(len(encoded["input_ids"][0]), inside)} if marked else features
 
 
 class SpanEvaluator:
@@ -173,8 +190,11 @@ def _trainer_class():
     return SpanTrainer
 
 
-def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 12,
+def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 12, mark_sentence: bool = False,
                  callbacks: list | None = None) -> dict:
+    """With `mark_sentence`, the reader reads the sentence asked about as token type 1 and also
+    learns "not this one" on the answer's neighbours (`span_examples(near=True)`); its config
+    says so, and the app marks what it reads (measured and not shipped: README)."""
     import torch
     from datasets import Dataset
     from transformers import (AutoModelForQuestionAnswering, AutoTokenizer, EarlyStoppingCallback,
@@ -185,11 +205,15 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
     tokenizer = AutoTokenizer.from_pretrained(str(recipe.base), local_files_only=True)
     model = AutoModelForQuestionAnswering.from_pretrained(str(encoder), num_hidden_layers=layers,
                                                           local_files_only=True)
+    if mark_sentence and model.config.type_vocab_size < 2:
+        raise InputError(f"--base {recipe.base}: the reader marks the sentence it reads as a second token type, "
+                         "and this encoder has one; start from an encoder with type_vocab_size 2 (models/embedder)")
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    setattr(model.config, MARKS_SENTENCE, mark_sentence)  # saved in config.json: how the app reads it
     # 2. data: answering sentences with their neighbours, from train; the same from dev for the evaluator
-    train, dev = load_span_data(data_dir)
+    train, dev = load_span_data(data_dir, mark_sentence)
     dev = random.Random(recipe.dev_seed).sample(dev, min(recipe.dev_questions, len(dev)))
-    dataset = Dataset.from_dict(windows(tokenizer, train))
+    dataset = Dataset.from_dict(windows(tokenizer, train, marked=mark_sentence))
     # 3. loss: the model's own (cross-entropy over start and end)  4. evaluator and its baseline
     evaluator = SpanEvaluator(dev)
     baseline = evaluator(model, tokenizer)
@@ -205,14 +229,16 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
     trainer.train(resume_from_checkpoint=last_checkpoint(recipe))
     metrics = evaluator(model.to("cuda" if torch.cuda.is_available() else "cpu"), tokenizer)
     model.save_pretrained(str(recipe.output))
-    tokenizer.save_pretrained(str(recipe.output))
+    # the base's tokenizer as it was loaded: the one read through keeps the evaluator's call options
+    # (max_length, stride, truncation) in its saved config
+    AutoTokenizer.from_pretrained(str(recipe.base), local_files_only=True).save_pretrained(str(recipe.output))
     pack(recipe.output, recipe.output)
     answered = sum(example.start >= 0 for example in train)
     data = (f"{answered} answered questions from the repaired ENELPI files minus dev.json paragraphs, each read "
             f"as the answering sentence with {NEIGHBOURS} sentence(s) on each side under the article title "
             f"(dropped from {HEADING_DROPOUT:.0%}), and once around a sentence that does not hold its answer "
             f"(target [CLS]; for {HARD_SHARE:.0%} of them the far sentence sharing the most terms with the "
-            f"question); {len(dataset)} windows of at most {MAX_TOKENS} tokens; dev: "
+            f"question){MARKED_DATA if mark_sentence else ''}; {len(dataset)} windows of at most {MAX_TOKENS} tokens; dev: "
             f"{len(dev)} dev.json questions, the span the app's reader code marks inside the answering sentence")
     write_model_card(recipe.output, f"Bilge Turkish reader ({layers} layers)", recipe, data, metrics, baseline,
                      command)

@@ -205,6 +205,9 @@ def reader(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("models/reader"),
     base_dir: BaseDir = Path("models/embedder"),
     layers: Annotated[int, typer.Option(help="Encoder layers kept from the base.")] = 12,
+    mark_sentence: Annotated[bool, typer.Option(
+        "--mark-sentence", help="Read the sentence asked about as the second token type and learn 'not this "
+                                "one' on the answer's neighbours too (measured and not shipped: README).")] = False,
     max_steps: Steps = 900, batch_size: Batch = 16, learning_rate: Rate = 5e-5, eval_steps: Every = 300,
     patience: Patience = 3, dev_questions: DevSize = 400, precision: PrecisionOption = "auto", seed: Seed = 13,
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
@@ -218,7 +221,8 @@ def reader(
     _require_data(data)
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
                      precision, seed)
-    _train_and_report(lambda: train_reader(recipe, data, _command(), layers=layers), output, json_output)
+    _train_and_report(lambda: train_reader(recipe, data, _command(), layers=layers, mark_sentence=mark_sentence),
+                      output, json_output)
 
 
 @train_app.command("all")
