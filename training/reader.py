@@ -34,10 +34,11 @@ from training.pairs import ANALYZE
 NEIGHBOURS, MAX_TOKENS = AnswerConfig().reader_neighbours, AnswerConfig().reader_max_tokens
 HEADING_DROPOUT = 0.3
 HARD_SHARE = 0.5
-MARKED_DATA = (", and around a neighbour that does not hold it (target [CLS]), the sentence read marked as token "
-               "type 1")
 """The share of no-answer windows read around the far sentence most like the question
 (`hardest_far`); the rest are drawn at random, which sets how low an unrelated sentence scores."""
+MARKED_DATA = (", and around a neighbour that does not hold it (target [CLS]), the sentence read marked as token "
+               "type 1")
+"""What the model card adds for a reader trained with `mark_sentence`."""
 
 
 @dataclass(frozen=True)
@@ -88,18 +89,25 @@ def span_examples(articles, neighbours: int = NEIGHBOURS, heading_dropout: float
                     text, elsewhere = hardest_far(qa.question, far, answers, rng) if hard else rng.choice(far)
                     window = reader_input(text, elsewhere, neighbours, title)
                     examples.append(SpanExample(qa.question, window.context, -1, answers, window.sentence))
-                beside = [s for i, s in enumerate(spans) if 0 < min(abs(i - h) for h in holding) <= neighbours
-                        and not holds_answer(paragraph.context[s[0]:s[1]], answers)]
-                if negatives and near and beside:
-                    window = reader_input(paragraph.context, rng.choice(beside), neighbours, title)
-                    examples.append(SpanExample(qa.question, window.context, -1, answers, window.sentence))
+                if negatives and near:
+                    folded = folded_answers(answers)
+                    beside = [s for i, s in enumerate(spans) if 0 < min(abs(i - h) for h in holding) <= neighbours
+                              and not holds_answer(paragraph.context[s[0]:s[1]], folded)]
+                    if beside:
+                        window = reader_input(paragraph.context, rng.choice(beside), neighbours, title)
+                        examples.append(SpanExample(qa.question, window.context, -1, answers, window.sentence))
     return examples
 
 
-def holds_answer(sentence: str, answers: tuple[str, ...]) -> bool:
-    """Whether the sentence holds any answer's text (casefolded): then it is no negative."""
-    folded = turkish_casefold(sentence)
-    return any(turkish_casefold(a) in folded for a in answers)
+def folded_answers(answers: tuple[str, ...]) -> tuple[str, ...]:
+    """The answers casefolded once, for `holds_answer` to test many sentences against."""
+    return tuple(turkish_casefold(a) for a in answers)
+
+
+def holds_answer(sentence: str, folded: tuple[str, ...]) -> bool:
+    """Whether the sentence holds any of the `folded_answers`' texts: then it is no negative."""
+    text = turkish_casefold(sentence)
+    return any(a in text for a in folded)
 
 
 def hardest_far(question: str, far: list[tuple[str, tuple[int, int]]], answers: tuple[str, ...],
@@ -110,7 +118,8 @@ def hardest_far(question: str, far: list[tuple[str, tuple[int, int]]], answers: 
     question about its drug. A sentence holding an answer's text is passed over, unless every
     far sentence holds one."""
     terms = set(ANALYZE(question))
-    candidates = [(text, span) for text, span in far if not holds_answer(text[span[0]:span[1]], answers)] or far
+    folded = folded_answers(answers)
+    candidates = [(text, span) for text, span in far if not holds_answer(text[span[0]:span[1]], folded)] or far
     overlap = [len(terms.intersection(ANALYZE(text[s:e]))) for text, (s, e) in candidates]
     best = max(overlap)
     return rng.choice([c for c, o in zip(candidates, overlap) if o == best])
@@ -134,7 +143,8 @@ def windows(tokenizer, examples: list[SpanExample], max_length: int = MAX_TOKENS
     starts, ends, inside = [], [], []
     for w, offsets in enumerate(encoded["offset_mapping"]):
         example = examples[encoded["overflow_to_sample_mapping"][w]]
-        inside.append(sentence_pieces(encoded.sequence_ids(w), offsets, example.context, example.sentence)[1])
+        if marked:
+            inside.append(sentence_pieces(encoded.sequence_ids(w), offsets, example.context, example.sentence)[1])
         first, last = example.start, example.start + len(example.answers[0])
         context = [i for i, seq in enumerate(encoded.sequence_ids(w)) if seq == 1]
         if example.start < 0 or not context or offsets[context[0]][0] > first or offsets[context[-1]][1] < last:
@@ -238,7 +248,8 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
             f"as the answering sentence with {NEIGHBOURS} sentence(s) on each side under the article title "
             f"(dropped from {HEADING_DROPOUT:.0%}), and once around a sentence that does not hold its answer "
             f"(target [CLS]; for {HARD_SHARE:.0%} of them the far sentence sharing the most terms with the "
-            f"question){MARKED_DATA if mark_sentence else ''}; {len(dataset)} windows of at most {MAX_TOKENS} tokens; dev: "
+            f"question){MARKED_DATA if mark_sentence else ''}; {len(dataset)} windows of at most {MAX_TOKENS} "
+            f"tokens; dev: "
             f"{len(dev)} dev.json questions, the span the app's reader code marks inside the answering sentence")
     write_model_card(recipe.output, f"Bilge Turkish reader ({layers} layers)", recipe, data, metrics, baseline,
                      command)
