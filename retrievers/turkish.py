@@ -47,6 +47,44 @@ def is_question_word(word: str) -> bool:
     """`word` (Turkish-casefolded) asks rather than names: a question word or particle, inflected or not."""
     return word in QUESTION_WORDS or bool(QUESTION_STEMS.match(word))
 
+
+_COUNT_WORD = re.compile(r"kaç(?:a|ar|ı|ta|tan|tı|tır|ında|ından|ına|ıncı|ıncısı)?")
+""""kaç" (how many, how much, which in order) and its inflections; not "kaçınmak" (to avoid)."""
+_NUMBER_STEM = re.compile(r"(?:bir(?:inci|er)|iki|üç|dör[dt]|beş|altı|yedi|sekiz|dokuz|on|yirmi|otuz|kırk|elli|altmış|"
+                          r"yetmiş|seksen|doksan|yüz|bin|milyon|milyar|yarım|çeyrek|ilk|son)")
+"""Number words, read as prefixes so that every inflection counts ("üçüncü", "ikişer", "onda");
+a pronoun or a noun that starts like one ("onu", "altında") only keeps a sentence in."""
+_COUNTER = re.compile(r"(?:kez|kere|defa|sefer|tablet|kapsül|draje|damla|ölçek|kaşık|bardak|doz|puf|püskürt|ampul|"
+                      r"şase|saat|dakika|gün|gece|hafta|ay|yıl|yaş|gram|litre|kilo|mg|ml)")
+"""Counters and units, as prefixes: what "bir" counts when it is a number."""
+_LOCATIVE = re.compile(r"[dt][ae]$")
+_ROMAN_ORDINAL = re.compile(r"\b[IVXLC]+\.")
+
+
+def asks_count(question: str) -> bool:
+    """The question asks for a number: how many, how much, at what age, which in order ("kaç")."""
+    return any(_COUNT_WORD.fullmatch(word) for word in _TOKEN.findall(turkish_casefold(question)))
+
+
+def holds_number(sentence: str) -> bool:
+    """The sentence states a number: a digit, a Roman ordinal ("III."), a number word, or "bir"
+    counting something ("günde bir kez", "haftada bir"). Why not every "bir": it is also the
+    indefinite article of a definition ("Omeprazol … bir proton pompası inhibitörüdür."), the
+    sentence a leaflet opens with, which names the drug and so reads as an answer to any
+    question about it."""
+    words = _TOKEN.findall(turkish_casefold(sentence))
+    return (any(ch.isdigit() for ch in sentence) or bool(_ROMAN_ORDINAL.search(sentence))
+            or any(_NUMBER_STEM.match(word) for word in words)
+            or any(word == "bir" and _counts(words[n - 1] if n else "", words[n + 1] if n + 1 < len(words) else "")
+                   for n, word in enumerate(words)))
+
+
+def _counts(before: str, after: str) -> bool:
+    """"bir" between these words is a count: before a counter or unit, or after a time in the
+    locative ("günde bir", "8 saatte bir")."""
+    return bool(_COUNTER.match(after)) or bool(_COUNTER.match(before) and _LOCATIVE.search(before))
+
+
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)]*(?=\s)"
                            r"|(?<=[a-zçğıöşü]{3})[.!?]+(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü]|\d|[\"'“‘«]\w|[IVX]+\.\s)|\n+")
 """A stop before a space; a stop glued, after a lower-case word, to a capitalised word, a number, a

@@ -171,6 +171,24 @@ def test_a_yes_no_question_is_told_from_one_that_asks_for_something():
         assert not asks_yes_or_no(asks), asks
 
 
+def test_a_question_asking_a_number_and_a_sentence_stating_one_are_told():
+    from retrievers.turkish import asks_count, holds_number
+
+    for count in ("Günde kaç tablet alınır?", "KAÇ yaşından küçüklere verilmez?", "Yaşı kaçtı?",
+                  "Kaçıncı kuşatmadır?", "Kaça satılır?"):
+        assert asks_count(count), count
+    for other in ("Hangi yiyeceklerden kaçınmalıyım?", "Kaçak ilaç nasıl anlaşılır?", "Ne zaman alınır?"):
+        assert not asks_count(other), other
+    for number in ("Günde 2 kez alınır.", "Günde bir kez alınır.", "Haftada bir uygulanır.", "Bir tablet yutulur.",
+                   "İki yaşından küçüklere verilmez.", "Dördüncü kuşatmadır.", "III.Arnavutluk seferinde kuşatıldı.",
+                   "Tedavi yarım saat sürer."):
+        assert holds_number(number), number
+    # a definition's article is no count: the sentence a leaflet opens with answers no "kaç" question
+    for none in ("Setirizin bir antihistaminiktir.", "Omeprazol bir proton pompası inhibitörüdür.",
+                 "Uyku hali görülebilir."):
+        assert not holds_number(none), none
+
+
 def test_a_polite_request_frame_is_not_part_of_the_question():
     from assistant.questions import without_request_frame as plain
 
