@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.events import Citation
-from assistant.questions import name_candidates
+from assistant.questions import asks_yes_or_no, name_candidates
 from retrievers.chunking import index_text
 from retrievers.search import Searcher
 from retrievers.selector import Passage, ScoredSentence, SentenceSelector, load_selector
@@ -85,7 +85,7 @@ class Documents:
             title, section = str(hit.metadata.get("title", "")), str(hit.metadata.get("section", ""))
             passages.append(Passage(hit.text, title, section, hit.scores.get("fused", 0.0),
                                     index.mentions(index_text(hit.text, title, section), *names)))
-        return self.selector.rank(question, passages)
+        return self.selector.rank(question, passages, yes_no=asks_yes_or_no(question))
 
     def missing_names(self, question: str, max_zipf: float) -> list[str]:
         """The question's names (words rarer than `max_zipf`, `name_candidates`) that occur nowhere

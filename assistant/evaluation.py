@@ -20,6 +20,7 @@ from typing import Callable
 from assistant.documents import Documents
 from assistant.events import AnswerResult
 from assistant.extractive import short_answer
+from assistant.questions import asks_yes_or_no
 from assistant.service import Assistant
 from bilge.config import BilgeConfig
 from retrievers.answer_metrics import best_of, contains_answer
@@ -72,7 +73,7 @@ def gold_stages(documents: Documents, question: str, chunk: Chunk, offset: int, 
         return {}
     selector = documents.selector
     passage = Passage(chunk.text, chunk.title, chunk.section)
-    chosen = selector.rank(question, [passage])[0]
+    chosen = selector.rank(question, [passage], yes_no=asks_yes_or_no(question))[0]
     stages: dict[str, float] = {}
     if len(spans) > 1:
         stages["sentence_p@1_gold_passage"] = float((chosen.start, chosen.end) == gold)

@@ -1,7 +1,10 @@
 """`bilge ask`'s latency with the cross-encoders in torch and in ONNX Runtime, side by side.
 
     .venv/bin/python bench/answer_latency.py [--squad ../shared/data/tquad/dev.json] [--config bilge.toml]
-                                             [--limit 100]
+                                             [--limit 100] [--reads 3,5]
+
+With `--reads`, the assistants compared are instead the configured one with the reader reading
+each number of sentences (`answer.reader_candidates`), the first the reference.
 
 Indexes the TQuAD dev paragraphs once (the `--paragraphs` protocol of `bilge eval answers`) and
 asks the first `--limit` questions of each assistant in turn, the order alternating per
@@ -42,8 +45,18 @@ from retrievers.squad import load_squad  # noqa: E402
 RUNTIMES = ("torch", "onnx")
 
 
-def assistant_with(cfg, runtime: str, store, embedder) -> Assistant:
-    variant = cfg.model_copy(update={"reranker": cfg.reranker.model_copy(update={"runtime": runtime})})
+def variants(cfg, reads: list[int]) -> dict[str, object]:
+    """The configurations compared, by label, the reference first: the two runtimes, or the reader
+    reading each of `reads` sentences."""
+    if reads:
+        return {f"reader reads {n}": cfg.model_copy(update={"answer": cfg.answer.model_copy(
+            update={"reader_candidates": n})}) for n in reads}
+    precision = "bfloat16" if uses_bfloat16(cfg.reranker.precision) else "float32"
+    return {label: cfg.model_copy(update={"reranker": cfg.reranker.model_copy(update={"runtime": runtime})})
+            for label, runtime in ((f"torch, {precision}", "torch"), ("ONNX Runtime, float32", "onnx"))}
+
+
+def assistant_with(variant, store, embedder) -> Assistant:
     searcher = Searcher(variant, EVAL_COLLECTION, store=store, embedder=embedder, reranker=load_reranker(variant))
     return Assistant(variant, EVAL_COLLECTION, documents=Documents(searcher))
 
@@ -53,35 +66,38 @@ def main() -> None:
     parser.add_argument("--squad", type=Path, default=ROOT.parent / "shared" / "data" / "tquad" / "dev.json")
     parser.add_argument("--config", type=Path, default=ROOT / "bilge.toml")
     parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--reads", type=lambda text: [int(n) for n in text.split(",")], default=[],
+                        help="compare the reader reading these numbers of sentences instead of the runtimes")
     args = parser.parse_args()
     cfg = load_config(args.config)
     evalset = paragraphs_set(load_squad(args.squad))
     questions = list(evalset.questions.values())[:args.limit]
     embedder = load_embedder(cfg)
-    seconds: dict[str, list[float]] = {runtime: [] for runtime in RUNTIMES}
-    answers: dict[str, list[str]] = {runtime: [] for runtime in RUNTIMES}
     with temporary_store(cfg, evalset, embedder) as (eval_cfg, store):
-        assistants = {runtime: assistant_with(eval_cfg, runtime, store, embedder) for runtime in RUNTIMES}
+        assistants = {label: assistant_with(variant, store, embedder)
+                      for label, variant in variants(eval_cfg, args.reads).items()}
+        labels = list(assistants)
+        seconds: dict[str, list[float]] = {label: [] for label in labels}
+        answers: dict[str, list[str]] = {label: [] for label in labels}
         for assistant in assistants.values():
             assistant.answer(questions[0])  # load the models (and export the graph once)
         for n, question in enumerate(tqdm(questions, desc="questions")):
-            for runtime in RUNTIMES[n % 2:] + RUNTIMES[:n % 2]:
+            for label in labels[n % len(labels):] + labels[:n % len(labels)]:
                 started = time.perf_counter()
-                result = assistants[runtime].answer(question)
-                seconds[runtime].append(time.perf_counter() - started)
-                answers[runtime].append(result.answer)
-    torch_p50 = statistics.median(seconds["torch"])
-    torch_label = "torch, " + ("bfloat16" if uses_bfloat16(cfg.reranker.precision) else "float32")
-    print(f"{len(questions)} TQuAD dev questions, each asked of both; cross-encoders in:")
-    print("| runtime | p50 ms | p95 ms | mean ms | p50 ratio to torch | answers identical to torch's |")
+                result = assistants[label].answer(question)
+                seconds[label].append(time.perf_counter() - started)
+                answers[label].append(result.answer)
+    reference = labels[0]
+    reference_p50 = statistics.median(seconds[reference])
+    print(f"{len(questions)} TQuAD dev questions, each asked of every assistant; reference: {reference}")
+    print("| assistant | p50 ms | p95 ms | mean ms | p50 ratio to the reference | answers identical to its |")
     print("|---|---:|---:|---:|---:|---:|")
-    for runtime in RUNTIMES:
-        summary = latency_summary(seconds[runtime])
-        same = sum(a == b for a, b in zip(answers[runtime], answers["torch"])) / len(questions)
-        label = torch_label if runtime == "torch" else "ONNX Runtime, float32"
+    for label in labels:
+        summary = latency_summary(seconds[label])
+        same = sum(a == b for a, b in zip(answers[label], answers[reference])) / len(questions)
         print(f"| {label} | {summary['latency_ms_p50']:,.0f} | {summary['latency_ms_p95']:,.0f} | "
-              f"{1000 * statistics.mean(seconds[runtime]):,.0f} | "
-              f"{statistics.median(seconds[runtime]) / torch_p50:.2f} | {same:.3f} |")
+              f"{1000 * statistics.mean(seconds[label]):,.0f} | "
+              f"{statistics.median(seconds[label]) / reference_p50:.2f} | {same:.3f} |")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ for the few sentences any weighting could send to it; the same for the gold para
 Then replays the answer score
 `logit + passage_weight × fused + lexical_weight × coverage + reader_weight × margin`
 over a grid: the weights are picked on the even-numbered questions and reported on the odd
-ones. Metrics: the share of questions whose chosen sentence is the gold one (holds the answer
+ones, with the reader reading the configured `answer.reader_candidates` best sentences; then
+the configured weights with the reader reading 1 to 6 of them, which is how that count is chosen. Metrics: the share of questions whose chosen sentence is the gold one (holds the answer
 start), given the retrieved passages and given the gold paragraph (paragraphs of two sentences
 or more), and the lexical baseline alone (`Bm25Index.coverage`: idf-weighted overlap of
 5-character stems) on the gold paragraph. Last, `answer.span_min_score`: the answer's exact
@@ -42,15 +43,15 @@ from retrievers.embeddings import load_embedder  # noqa: E402
 from retrievers.evaluation import EVAL_COLLECTION, paragraphs_set, temporary_store  # noqa: E402
 from retrievers.rerank import load_reranker  # noqa: E402
 from retrievers.search import Searcher  # noqa: E402
-from retrievers.selector import Passage, ScoredSentence, load_selector  # noqa: E402
-from retrievers.sentences import passage_sentences, selector_text  # noqa: E402
+from retrievers.selector import Passage, ScoredSentence, answer_candidates, load_selector  # noqa: E402
+from retrievers.sentences import selector_text  # noqa: E402
 from retrievers.squad import load_squad  # noqa: E402
 from retrievers.turkish import sentence_spans  # noqa: E402
 
 PASSAGE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
 LEXICAL_WEIGHTS = (0.0, 1.0, 2.0, 4.0, 8.0)
 READER_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
-READ = 3  # sentences the reader reads per weighting (answer.reader_candidates)
+READS = (1, 2, 3, 4, 5, 6)  # how many sentences the reader reads (answer.reader_candidates), compared
 
 
 @dataclass
@@ -75,10 +76,10 @@ class Question:
     lexical_right: bool = False
 
 
-def read_needed(candidates: list[Candidate], selector, question: str, passages: list[Passage]) -> None:
-    """The reader's margin for every sentence that some weighting puts in the top READ."""
+def read_needed(candidates: list[Candidate], selector, question: str, passages: list[Passage], read: int) -> None:
+    """The reader's margin for every sentence that some weighting puts in the top `read`."""
     wanted = {id(c): c for w, lw in itertools.product(PASSAGE_WEIGHTS, LEXICAL_WEIGHTS)
-              for c in sorted(candidates, key=lambda c: -before_reading(c, w, lw))[:READ]}
+              for c in sorted(candidates, key=lambda c: -before_reading(c, w, lw))[:read]}
     for c in wanted.values():
         read = selector.read(question, passages[c.passage], ScoredSentence(c.passage, c.start, c.end, c.logit, 0.0))
         c.margin = read.margin
@@ -86,7 +87,7 @@ def read_needed(candidates: list[Candidate], selector, question: str, passages: 
         c.sentence = passages[c.passage].text[c.start:c.end]
 
 
-def collect(cfg, squad: Path, limit: int | None) -> list[Question]:
+def collect(cfg, squad: Path, limit: int | None, read: int) -> list[Question]:
     evalset = paragraphs_set(load_squad(squad))
     embedder, reranker = load_embedder(cfg), load_reranker(cfg)
     asked = [qid for qid in evalset.questions if qid in evalset.gold][:limit]
@@ -104,13 +105,13 @@ def collect(cfg, squad: Path, limit: int | None) -> list[Question]:
             gold_id = next(iter(evalset.qrels[qid]))
             record.retrieved = candidates(selector, searcher.bm25.coverage, text, passages,
                                           lambda p, s, e: hits[p].chunk_id == gold_id and s <= offset < e)
-            read_needed(record.retrieved, selector, text, passages)
+            read_needed(record.retrieved, selector, text, passages, read)
             spans = list(sentence_spans(gold_chunk.text))
             if len(spans) > 1:
                 gold_passage = [Passage(gold_chunk.text)]
                 record.in_gold = candidates(selector, searcher.bm25.coverage, text, gold_passage,
                                             lambda p, s, e: s <= offset < e)
-                read_needed(record.in_gold, selector, text, gold_passage)
+                read_needed(record.in_gold, selector, text, gold_passage, read)
                 record.lexical_right = max(record.in_gold, key=lambda c: c.lexical).gold
             questions.append(record)
     return questions
@@ -118,8 +119,9 @@ def collect(cfg, squad: Path, limit: int | None) -> list[Question]:
 
 def candidates(selector, coverage, question: str, passages: list[Passage], is_gold) -> list[Candidate]:
     """Every sentence of `passages` with the selector's logit and its lexical coverage of the
-    question; `is_gold(passage, start, end)`."""
-    spans = passage_sentences([p.text for p in passages])
+    question, among the sentences the app would consider (`answer_candidates`); `is_gold(passage,
+    start, end)`."""
+    spans = answer_candidates(question, passages)
     texts = [passages[s.passage].text[s.start:s.end] for s in spans]
     logits = selector.model.logits(question, [selector_text(text) for text in texts])
     return [Candidate(s.passage, s.start, s.end, logit, passages[s.passage].score, coverage(question, text),
@@ -134,33 +136,61 @@ def before_reading(c: Candidate, passage_weight: float, lexical_weight: float) -
     return c.logit + passage_weight * c.fused + lexical_weight * c.lexical
 
 
-def choose(candidates: list[Candidate], weights: Weights) -> Candidate | None:
+def choose(candidates: list[Candidate], weights: Weights, read: int) -> Candidate | None:
+    """The best sentence when the reader reads the `read` best before reading (as the app does)."""
     if not candidates:
         return None
     passage_weight, lexical_weight, reader_weight = weights
     first = sorted(candidates, key=lambda c: -before_reading(c, passage_weight, lexical_weight))
-    top = first[:READ] if reader_weight else first[:1]
+    top = first[:read] if reader_weight else first[:1]
     return max(top, key=lambda c: before_reading(c, passage_weight, lexical_weight) + reader_weight * (c.margin or 0.0))
 
 
-def share_right(questions: list[Question], attribute: str, weights: Weights) -> float:
+def share_right(questions: list[Question], attribute: str, weights: Weights, read: int) -> float:
     pools = [getattr(q, attribute) for q in questions if getattr(q, attribute)]
-    right = sum(bool((c := choose(pool, weights)) and c.gold) for pool in pools)
+    right = sum(bool((c := choose(pool, weights, read)) and c.gold) for pool in pools)
     return right / max(len(pools), 1)
 
 
 SPAN_THRESHOLDS = (-99.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0)
 
 
-def span_quality(questions: list[Question], weights: Weights, threshold: float) -> tuple[float, float]:
+def span_quality(questions: list[Question], weights: Weights, read: int, threshold: float) -> tuple[float, float]:
     """(exact match, F1) of the answer shown (the span from `threshold` up, else the sentence) over
     the questions whose chosen sentence is the gold one."""
     shown = []
     for q in questions:
-        chosen = choose(q.retrieved, weights)
+        chosen = choose(q.retrieved, weights, read)
         if chosen is not None and chosen.gold and chosen.margin is not None:
             shown.append(best_of(chosen.span if chosen.margin >= threshold else chosen.sentence, q.answers))
     return (sum(em for em, _ in shown) / max(len(shown), 1), sum(f1 for _, f1 in shown) / max(len(shown), 1))
+
+
+def print_weights(questions: list[Question], rows: list[Weights], read: int) -> None:
+    """Share right per weighting: given the retrieved passages and given the gold paragraph."""
+    even, odd = questions[::2], questions[1::2]
+    print(f"{'passage w':>9} {'lexical w':>9} {'reader w':>8} {'given retrieved: even':>22} {'odd':>6} {'all':>6} "
+          f"{'given gold: even':>17} {'odd':>6} {'all':>6}")
+    for weights in rows:
+        gold_weights = (0.0, *weights[1:])
+        print(" ".join(f"{w:{width}.2f}" for w, width in zip(weights, (9, 9, 8))) + " "
+              + " ".join(f"{share_right(part, 'retrieved', weights, read):{width}.3f}"
+                         for part, width in ((even, 22), (odd, 6), (questions, 6)))
+              + " " + " ".join(f"{share_right(part, 'in_gold', gold_weights, read):{width}.3f}"
+                               for part, width in ((even, 17), (odd, 6), (questions, 6))))
+
+
+def print_reads(questions: list[Question], weights: Weights) -> None:
+    """Share right per number of sentences the reader reads, at `weights`."""
+    even, odd = questions[::2], questions[1::2]
+    gold_weights = (0.0, *weights[1:])
+    print(f"{'reader reads':>12} {'given retrieved: even':>22} {'odd':>6} {'all':>6} {'given gold: even':>17} "
+          f"{'odd':>6} {'all':>6}")
+    for read in READS:
+        print(f"{read:12d} " + " ".join(f"{share_right(part, 'retrieved', weights, read):{width}.3f}"
+                                        for part, width in ((even, 22), (odd, 6), (questions, 6)))
+              + " " + " ".join(f"{share_right(part, 'in_gold', gold_weights, read):{width}.3f}"
+                               for part, width in ((even, 17), (odd, 6), (questions, 6))))
 
 
 def main() -> None:
@@ -170,34 +200,28 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N questions only")
     args = parser.parse_args()
     cfg = load_config(args.config)
-    questions = collect(cfg, args.squad, args.limit)
+    read = cfg.answer.reader_candidates
+    questions = collect(cfg, args.squad, args.limit, max(*READS, read))
     even, odd = questions[::2], questions[1::2]
     grid = list(itertools.product(PASSAGE_WEIGHTS, LEXICAL_WEIGHTS, READER_WEIGHTS))
-    best = max(grid, key=lambda w: share_right(even, "retrieved", w))
+    best = max(grid, key=lambda w: share_right(even, "retrieved", w, read))
     best_gold = max(((0.0, lw, rw) for lw, rw in itertools.product(LEXICAL_WEIGHTS, READER_WEIGHTS)),
-                    key=lambda w: share_right(even, "in_gold", w))
+                    key=lambda w: share_right(even, "in_gold", w, read))
     with_gold = [q for q in questions if q.in_gold]
-    print(f"{len(questions)} questions, {len(with_gold)} with a gold paragraph of two sentences or more")
+    print(f"{len(questions)} questions, {len(with_gold)} with a gold paragraph of two sentences or more; "
+          f"the reader reads {read} sentences")
     lexical_alone = sum(q.lexical_right for q in with_gold) / max(len(with_gold), 1)
     print(f"lexical coverage alone, gold paragraph: {lexical_alone:.3f}")
-    print(f"{'passage w':>9} {'lexical w':>9} {'reader w':>8} {'given retrieved: even':>22} {'odd':>6} {'all':>6} "
-          f"{'given gold: even':>17} {'odd':>6} {'all':>6}")
     configured = (cfg.answer.passage_weight, cfg.answer.lexical_weight, cfg.answer.reader_weight)
-    rows = sorted({(0.0, 0.0, 0.0), (best[0], 0.0, 0.0), (0.0, best[1], 0.0), (0.0, 0.0, best[2]),
-                   (best[0], best[1], 0.0), best, configured})
-    for weights in rows:
-        gold_weights = (0.0, *weights[1:])
-        print(" ".join(f"{w:{width}.2f}" for w, width in zip(weights, (9, 9, 8))) + " "
-              + " ".join(f"{share_right(part, 'retrieved', weights):{width}.3f}"
-                         for part, width in ((even, 22), (odd, 6), (questions, 6)))
-              + " " + " ".join(f"{share_right(part, 'in_gold', gold_weights):{width}.3f}"
-                               for part, width in ((even, 17), (odd, 6), (questions, 6))))
+    print_weights(questions, sorted({(0.0, 0.0, 0.0), (best[0], 0.0, 0.0), (0.0, best[1], 0.0), (0.0, 0.0, best[2]),
+                                     (best[0], best[1], 0.0), best, configured}), read)
     print(f"chosen on the even half: passage_weight {best[0]}, lexical_weight {best[1]}, reader_weight {best[2]} "
           f"(given the gold paragraph alone: lexical_weight {best_gold[1]}, reader_weight {best_gold[2]})")
-    threshold = max(SPAN_THRESHOLDS, key=lambda t: span_quality(even, best, t)[1])
+    print_reads(questions, configured)
+    threshold = max(SPAN_THRESHOLDS, key=lambda t: span_quality(even, best, read, t)[1])
     print(f"{'span from margin':>16} {'EM even':>8} {'F1 even':>8} {'EM odd':>7} {'F1 odd':>7}")
     for t in SPAN_THRESHOLDS:
-        (em_even, f1_even), (em_odd, f1_odd) = span_quality(even, best, t), span_quality(odd, best, t)
+        (em_even, f1_even), (em_odd, f1_odd) = span_quality(even, best, read, t), span_quality(odd, best, read, t)
         print(f"{t:16.1f} {em_even:8.3f} {f1_even:8.3f} {em_odd:7.3f} {f1_odd:7.3f}")
     print(f"chosen on the even half: span_min_score {threshold}")
 

@@ -4,7 +4,10 @@ passage's evidence, and the best few read by the reader.
 When a passage holds every name the question gives (a drug, a person), the sentences of the
 passages that lack one are not candidates at all, whatever their scores would be: asked about
 metformin's side effects, the omeprazole leaflet's side-effect sentence reads as a better answer
-to every model, and the passage ranking alone did not outweigh that.
+to every model, and the passage ranking alone did not outweigh that. Likewise a question asking
+a number ("kaç") is answered by a sentence that states one, when any does: a leaflet's first
+sentence ("Amoksisilin, penisilin grubundan bir antibiyotiktir.") repeats the drug's name and
+reads as an answer to any question about it, "kaç günde etki eder?" included.
 
 A sentence's answer score = the selector's logit + `passage_weight` × its passage's fused
 retrieval score + `lexical_weight` × the share of the question's idf mass it holds +
@@ -31,7 +34,8 @@ from bilge.config import AnswerConfig, BilgeConfig
 from retrievers.model_files import require_model
 from retrievers.reader import QaModelReader, load_reader
 from retrievers.rerank import CrossEncoderReranker, cross_encoder
-from retrievers.sentences import passage_sentences, selector_text
+from retrievers.sentences import SentenceSpan, passage_sentences, selector_text
+from retrievers.turkish import asks_count, holds_number
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,18 @@ class Passage:
     section: str = ""
     score: float = 0.0  # the fused retrieval score
     named: bool = True  # holds every name the question gives that the collection has (`Documents.select`)
+
+
+def answer_candidates(question: str, passages: list[Passage]) -> list[SentenceSpan]:
+    """The sentences of `passages` that may answer `question`: those of the `named` passages,
+    when any is, and of those, for a question asking a number, the ones that state one, when
+    any does (the module docstring says why)."""
+    spans = passage_sentences([p.text for p in passages])
+    if any(p.named for p in passages):
+        spans = [s for s in spans if passages[s.passage].named]
+    if asks_count(question):
+        spans = [s for s in spans if holds_number(passages[s.passage].text[s.start:s.end])] or spans
+    return spans
 
 
 @dataclass(frozen=True)
@@ -73,12 +89,14 @@ class SentenceSelector:
         self.model, self.cfg, self.reader, self.lexical = model, cfg, reader, lexical
         self.name = model.name + (f" + {reader.name}" if reader else "")
 
-    def rank(self, question: str, passages: list[Passage]) -> list[ScoredSentence]:
-        """The sentences of `passages`, best answer first: of the `named` passages only, when any
-        is (which also spares the selector a third of its time where one of three lacks the name)."""
-        spans = passage_sentences([p.text for p in passages])
-        if any(p.named for p in passages):
-            spans = [s for s in spans if passages[s.passage].named]
+    def rank(self, question: str, passages: list[Passage], yes_no: bool = False) -> list[ScoredSentence]:
+        """The sentences of `passages` that may answer (`answer_candidates`, which also spares the
+        selector a third of its time where one of three passages lacks the name), best first.
+        A `yes_no` question's sentences are read (the margin is the answer's confidence) but the
+        margin does not rank them: such a question has no span for the reader to find, and what it
+        finds instead is whatever reads like an answer, most often the definition a leaflet opens
+        with ("Parasetamol … bir ilaçtır." for "Parasetamolle alkol alınır mı?")."""
+        spans = answer_candidates(question, passages)
         texts = [selector_text(passages[s.passage].text[s.start:s.end], passages[s.passage].title,
                                passages[s.passage].section) for s in spans]
         logits = self.model.logits(question, texts)
@@ -89,7 +107,8 @@ class SentenceSelector:
                          for s, logit, text in zip(spans, logits, texts)), key=lambda s: s.score, reverse=True)
         if self.reader is None:
             return scored
-        top = self.read_all(question, passages, scored[:self.cfg.reader_candidates])
+        top = self.read_all(question, passages, scored[:self.cfg.reader_candidates],
+                            0.0 if yes_no else self.cfg.reader_weight)
         return sorted(top, key=lambda s: s.score, reverse=True) + scored[self.cfg.reader_candidates:]
 
     def _lexical(self, question: str, sentence: str) -> float:
@@ -102,8 +121,11 @@ class SentenceSelector:
         read = self.read_all(question, [passage], [replace(sentence, passage=0)])[0]
         return replace(read, passage=sentence.passage)
 
-    def read_all(self, question: str, passages: list[Passage], sentences: list[ScoredSentence]) -> list[ScoredSentence]:
-        """`sentences` (of `passages`), each read in its window in one batch (see `read`)."""
+    def read_all(self, question: str, passages: list[Passage], sentences: list[ScoredSentence],
+                 weight: float | None = None) -> list[ScoredSentence]:
+        """`sentences` (of `passages`), each read in its window in one batch (see `read`), `weight`
+        (default `reader_weight`) × the margin added to its score."""
+        weight = self.cfg.reader_weight if weight is None else weight
         if self.reader is None:
             return sentences
         read = self.reader.read_sentences(question, [
@@ -111,7 +133,7 @@ class SentenceSelector:
             for s in sentences], self.cfg.reader_neighbours)
         return [sentence if span is None else
                 replace(sentence, answer=window.to_passage(span.start, span.end), margin=span.margin,
-                        score=sentence.score + self.cfg.reader_weight * span.margin)
+                        score=sentence.score + weight * span.margin)
                 for sentence, (window, span) in zip(sentences, read)]
 
 

@@ -172,8 +172,10 @@ def test_a_word_no_document_contains_needs_the_readers_own_yes(assistant, shippe
     question = "Parasetamol köpeklere verilebilir mi?"
     result = assistant.answer(question)
     assert result.abstained and "with köpeklere in no document" in result.steps[-1]
-    relaxed = Assistant(shipped_config(store_home, shipped, answer={"unfamiliar_min_margin": -100.0}))
-    assert not relaxed.answer(question).abstained  # the passage and sentence scores alone let it through
+    # the passage and sentence scores alone let it through: only the reader can say that none answers
+    relaxed = Assistant(shipped_config(store_home, shipped, answer={"unfamiliar_min_margin": -100.0,
+                                                                    "reader_min_margin": -100.0}))
+    assert not relaxed.answer(question).abstained
 
 
 def test_a_yes_no_question_is_answered_by_the_sentence_the_selector_is_sure_of(assistant, shipped, store_home):
@@ -225,6 +227,8 @@ ANSWERED = [
     ("Parasetamol günde en fazla kaç tablet alınır?", "parasetamol-500.pdf", "8 tabletten"),
     ("İbuprofenin günlük dozu en fazla ne kadar olabilir?", "ibuprofen-400.docx", "1200 mg"),
     ("Amoksisilin kaç saatte bir alınır?", "amoksisilin-500.html", "8 saatte bir"),
+    # a count question: the leaflet's first sentence, which names the drug, states no number
+    ("Amoksisilin kaç kez alınır?", "amoksisilin-500.html", "8 saatte bir"),
     ("Omeprazol ne zaman alınmalıdır?", "omeprazol-20.md", "kahvaltıdan önce"),
     ("Metformin hangi hastalıkta kullanılır?", "metformin-850.txt", "tip 2 diyabet"),
     ("Setirizin kullanırken araç kullanılabilir mi?", "setirizin-10.pdf", "araç kullanırken"),
@@ -245,6 +249,8 @@ ABSTAINED = [
     "Parol günde en fazla kaç tablet alınır?",
     "İbuprofen kafein içerir mi?",
     "Parasetamol köpeklere verilebilir mi?",
+    # yes/no: the reader finds an "answer" in the leaflet's first sentence; its margin must not choose it
+    "İbuprofen alkolle birlikte alınır mı?",
     "Salbutamol inhalerin fiyatı ne kadardır?",
     "Kediler neden mırlar?",
     "Ekmek nasıl yapılır?",
