@@ -11,7 +11,8 @@ Then replays the answer score
 `logit + passage_weight × fused + lexical_weight × coverage + reader_weight × margin`
 over a grid: the weights are picked on the even-numbered questions and reported on the odd
 ones, with the reader reading the configured `answer.reader_candidates` best sentences; then
-the configured weights with the reader reading 1 to 6 of them, which is how that count is chosen. Metrics: the share of questions whose chosen sentence is the gold one (holds the answer
+the configured weights with the reader reading 1 to 6 of them, which is how that count is
+chosen. Metrics: the share of questions whose chosen sentence is the gold one (holds the answer
 start), given the retrieved passages and given the gold paragraph (paragraphs of two sentences
 or more), and the lexical baseline alone (`Bm25Index.coverage`: idf-weighted overlap of
 5-character stems) on the gold paragraph. Last, `answer.span_min_score`: the answer's exact
@@ -81,9 +82,9 @@ def read_needed(candidates: list[Candidate], selector, question: str, passages: 
     wanted = {id(c): c for w, lw in itertools.product(PASSAGE_WEIGHTS, LEXICAL_WEIGHTS)
               for c in sorted(candidates, key=lambda c: -before_reading(c, w, lw))[:read]}
     for c in wanted.values():
-        read = selector.read(question, passages[c.passage], ScoredSentence(c.passage, c.start, c.end, c.logit, 0.0))
-        c.margin = read.margin
-        c.span = tidy_span(passages[c.passage].text[read.answer[0]:read.answer[1]]) if read.answer else ""
+        result = selector.read(question, passages[c.passage], ScoredSentence(c.passage, c.start, c.end, c.logit, 0.0))
+        c.margin = result.margin
+        c.span = tidy_span(passages[c.passage].text[result.answer[0]:result.answer[1]]) if result.answer else ""
         c.sentence = passages[c.passage].text[c.start:c.end]
 
 
@@ -166,31 +167,34 @@ def span_quality(questions: list[Question], weights: Weights, read: int, thresho
     return (sum(em for em, _ in shown) / max(len(shown), 1), sum(f1 for _, f1 in shown) / max(len(shown), 1))
 
 
-def print_weights(questions: list[Question], rows: list[Weights], read: int) -> None:
-    """Share right per weighting: given the retrieved passages and given the gold paragraph."""
+SHARES_HEADER = (f"{'given retrieved: even':>22} {'odd':>6} {'all':>6} "
+                 f"{'given gold: even':>17} {'odd':>6} {'all':>6}")
+
+
+def shares(questions: list[Question], weights: Weights, read: int) -> str:
+    """The share right given the retrieved passages and given the gold paragraph (where the
+    passage weight has nothing to weigh), on the even half, the odd half and all, as one row."""
     even, odd = questions[::2], questions[1::2]
-    print(f"{'passage w':>9} {'lexical w':>9} {'reader w':>8} {'given retrieved: even':>22} {'odd':>6} {'all':>6} "
-          f"{'given gold: even':>17} {'odd':>6} {'all':>6}")
+    gold_weights = (0.0, *weights[1:])
+    return (" ".join(f"{share_right(part, 'retrieved', weights, read):{width}.3f}"
+                     for part, width in ((even, 22), (odd, 6), (questions, 6)))
+            + " " + " ".join(f"{share_right(part, 'in_gold', gold_weights, read):{width}.3f}"
+                             for part, width in ((even, 17), (odd, 6), (questions, 6))))
+
+
+def print_weights(questions: list[Question], rows: list[Weights], read: int) -> None:
+    """Share right per weighting, the reader reading `read` sentences."""
+    print(f"{'passage w':>9} {'lexical w':>9} {'reader w':>8} {SHARES_HEADER}")
     for weights in rows:
-        gold_weights = (0.0, *weights[1:])
         print(" ".join(f"{w:{width}.2f}" for w, width in zip(weights, (9, 9, 8))) + " "
-              + " ".join(f"{share_right(part, 'retrieved', weights, read):{width}.3f}"
-                         for part, width in ((even, 22), (odd, 6), (questions, 6)))
-              + " " + " ".join(f"{share_right(part, 'in_gold', gold_weights, read):{width}.3f}"
-                               for part, width in ((even, 17), (odd, 6), (questions, 6))))
+              + shares(questions, weights, read))
 
 
 def print_reads(questions: list[Question], weights: Weights) -> None:
     """Share right per number of sentences the reader reads, at `weights`."""
-    even, odd = questions[::2], questions[1::2]
-    gold_weights = (0.0, *weights[1:])
-    print(f"{'reader reads':>12} {'given retrieved: even':>22} {'odd':>6} {'all':>6} {'given gold: even':>17} "
-          f"{'odd':>6} {'all':>6}")
+    print(f"{'reader reads':>12} {SHARES_HEADER}")
     for read in READS:
-        print(f"{read:12d} " + " ".join(f"{share_right(part, 'retrieved', weights, read):{width}.3f}"
-                                        for part, width in ((even, 22), (odd, 6), (questions, 6)))
-              + " " + " ".join(f"{share_right(part, 'in_gold', gold_weights, read):{width}.3f}"
-                               for part, width in ((even, 17), (odd, 6), (questions, 6))))
+        print(f"{read:12d} " + shares(questions, weights, read))
 
 
 def main() -> None:
