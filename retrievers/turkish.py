@@ -48,12 +48,14 @@ def is_question_word(word: str) -> bool:
     return word in QUESTION_WORDS or bool(QUESTION_STEMS.match(word))
 
 
-_COUNT_WORD = re.compile(r"kaç(?:a|ar|ı|ta|tan|tı|tır|ında|ından|ına|ıncı|ıncısı)?")
-""""kaç" (how many, how much, which in order) and its inflections; not "kaçınmak" (to avoid)."""
-_NUMBER_STEM = re.compile(r"(?:bir(?:inci|er)|iki|üç|dör[dt]|beş|altı|yedi|sekiz|dokuz|on|yirmi|otuz|kırk|elli|altmış|"
-                          r"yetmiş|seksen|doksan|yüz|bin|milyon|milyar|yarım|çeyrek|ilk|son)")
-"""Number words, read as prefixes so that every inflection counts ("üçüncü", "ikişer", "onda");
-a pronoun or a noun that starts like one ("onu", "altında") only keeps a sentence in."""
+_COUNT_WORD = re.compile(r"kaç(?:a|ı|ta|tan|tır|ında|ından|ına|ıncı(?:sı)?(?:dır)?)?")
+""""kaç" (how many, how much, which in order) and its inflections; not the verb "kaçmak" (to
+flee: "kaçtı", "kaçar") or "kaçınmak" (to avoid)."""
+_NUMBER_STEM = re.compile(r"(?:bir(?:inci|er)|iki|üç|dör[dt]|beş|altı|yedi|sekiz|dokuz|on(?:uncu|ar)?$|yirmi|otuz|"
+                          r"kırk|elli|altmış|yetmiş|seksen|doksan|yüz|bin|milyon|milyar|yarım|çeyrek|ilk)")
+"""Number words, read as prefixes so that every inflection counts ("üçüncü", "ikişer", "yüzde");
+a noun that starts like one ("altında") only keeps a sentence in. "On" (ten) is read whole: its
+inflections are the pronoun's ("onu", "ona", "onda")."""
 _COUNTER = re.compile(r"(?:kez|kere|defa|sefer|tablet|kapsül|draje|damla|ölçek|kaşık|bardak|doz|puf|püskürt|ampul|"
                       r"şase|saat|dakika|gün|gece|hafta|ay|yıl|yaş|gram|litre|kilo|mg|ml)")
 """Counters and units, as prefixes: what "bir" counts when it is a number."""

@@ -174,10 +174,11 @@ def test_a_yes_no_question_is_told_from_one_that_asks_for_something():
 def test_a_question_asking_a_number_and_a_sentence_stating_one_are_told():
     from retrievers.turkish import asks_count, holds_number
 
-    for count in ("Günde kaç tablet alınır?", "KAÇ yaşından küçüklere verilmez?", "Yaşı kaçtı?",
+    for count in ("Günde kaç tablet alınır?", "KAÇ yaşından küçüklere verilmez?", "Yaşı kaçtır?",
                   "Kaçıncı kuşatmadır?", "Kaça satılır?"):
         assert asks_count(count), count
-    for other in ("Hangi yiyeceklerden kaçınmalıyım?", "Kaçak ilaç nasıl anlaşılır?", "Ne zaman alınır?"):
+    for other in ("Hangi yiyeceklerden kaçınmalıyım?", "Kaçak ilaç nasıl anlaşılır?", "Ne zaman alınır?",
+                  "Bayezid neden İran'a kaçtı?"):
         assert not asks_count(other), other
     for number in ("Günde 2 kez alınır.", "Günde bir kez alınır.", "Haftada bir uygulanır.", "Bir tablet yutulur.",
                    "İki yaşından küçüklere verilmez.", "Dördüncü kuşatmadır.", "III.Arnavutluk seferinde kuşatıldı.",
