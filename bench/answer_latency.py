@@ -33,7 +33,7 @@ from tqdm import tqdm  # noqa: E402
 
 from assistant.documents import Documents  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
-from bilge.config import load_config  # noqa: E402
+from bilge.config import BilgeConfig, load_config  # noqa: E402
 from retrievers.embeddings import load_embedder  # noqa: E402
 from retrievers.evaluation import EVAL_COLLECTION, paragraphs_set, temporary_store  # noqa: E402
 from retrievers.metrics import latency_summary  # noqa: E402
@@ -45,7 +45,7 @@ from retrievers.squad import load_squad  # noqa: E402
 RUNTIMES = ("torch", "onnx")
 
 
-def variants(cfg, reads: list[int]) -> dict[str, object]:
+def variants(cfg: BilgeConfig, reads: list[int]) -> dict[str, BilgeConfig]:
     """The configurations compared, by label, the reference first: the two runtimes, or the reader
     reading each of `reads` sentences."""
     if reads:
@@ -56,7 +56,7 @@ def variants(cfg, reads: list[int]) -> dict[str, object]:
             for label, runtime in ((f"torch, {precision}", "torch"), ("ONNX Runtime, float32", "onnx"))}
 
 
-def assistant_with(variant, store, embedder) -> Assistant:
+def assistant_with(variant: BilgeConfig, store, embedder) -> Assistant:
     searcher = Searcher(variant, EVAL_COLLECTION, store=store, embedder=embedder, reranker=load_reranker(variant))
     return Assistant(variant, EVAL_COLLECTION, documents=Documents(searcher))
 

@@ -142,11 +142,11 @@ def windows(tokenizer, examples: list[SpanExample], max_length: int = MAX_TOKENS
                          padding="max_length")
     starts, ends, inside = [], [], []
     for w, offsets in enumerate(encoded["offset_mapping"]):
-        example = examples[encoded["overflow_to_sample_mapping"][w]]
+        example, sequence = examples[encoded["overflow_to_sample_mapping"][w]], encoded.sequence_ids(w)
         if marked:
-            inside.append(sentence_pieces(encoded.sequence_ids(w), offsets, example.context, example.sentence)[1])
+            inside.append(sentence_pieces(sequence, offsets, example.context, example.sentence)[1])
         first, last = example.start, example.start + len(example.answers[0])
-        context = [i for i, seq in enumerate(encoded.sequence_ids(w)) if seq == 1]
+        context = [i for i, seq in enumerate(sequence) if seq == 1]
         if example.start < 0 or not context or offsets[context[0]][0] > first or offsets[context[-1]][1] < last:
             starts.append(0)
             ends.append(0)
