@@ -36,6 +36,7 @@ class Probe:
     question: str
     kind: str
     answers: tuple[str, ...] = ()
+    original: str = ""  # the real question a swapped one was made from
 
 
 def split_halves(articles: list[Article], seed: int = 13) -> tuple[list[Article], list[Article]]:
@@ -84,8 +85,9 @@ def probes(store: list[Article], other: list[Article], limit: int | None = None,
     store_keys = set().union(*(_article_keys(a) for a in store))
     document_frequency = Counter(k for a in store for k in _article_keys(a))
     foreign_titles = [w for a in other for w in _WORD.findall(a.title) if _name(w) and _key(w) not in store_keys]
-    asked_words = {id(a): [w for p in a.paragraphs for qa in p.qas for w in _WORD.findall(qa.question) if _common(w)]
-                   for a in store}
+    asked_words = {id(a): [(w, _key(w)) for p in a.paragraphs for qa in p.qas for w in _WORD.findall(qa.question)
+                           if _common(w)] for a in store}
+    elsewhere_of: dict[int, list[str]] = {}  # per article: words asked of the others that it never uses
     own = [(a, qa) for a in store for p in a.paragraphs for qa in p.qas]
     rng.shuffle(own)
     kinds: dict[str, list[Probe]] = {kind: [] for kind in KINDS}
@@ -98,13 +100,15 @@ def probes(store: list[Article], other: list[Article], limit: int | None = None,
         entity = next((w for w in words if _name(w) and _key(w) in title_keys), None)
         if entity and foreign_titles:
             kinds["absent_entity"].append(Probe(_replace(qa.question, entity, rng.choice(foreign_titles)),
-                                                "absent_entity"))
+                                                "absent_entity", original=qa.question))
         attributes = [w for w in words if _common(w) and _key(w) not in title_keys and _key(w) in store_keys]
         if attributes:
             attribute = max(attributes, key=lambda w: math.log(len(store) / document_frequency[_key(w)]))
-            elsewhere = [w for a in store if a is not article for w in asked_words[id(a)]
-                         if _key(w) not in article_keys]
+            if id(article) not in elsewhere_of:
+                elsewhere_of[id(article)] = [w for a in store if a is not article for w, key in asked_words[id(a)]
+                                             if key not in article_keys]
+            elsewhere = elsewhere_of[id(article)]
             if elsewhere:
                 kinds["absent_attribute"].append(Probe(_replace(qa.question, attribute, rng.choice(elsewhere)),
-                                                       "absent_attribute"))
+                                                       "absent_attribute", original=qa.question))
     return [probe for kind in KINDS for probe in kinds[kind][:limit]]

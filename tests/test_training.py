@@ -381,6 +381,34 @@ def test_selector_rows_label_the_answering_sentence_against_its_neighbours():
     assert {"İlaç ağrı kesicidir.", "Serin yerde saklanır.", "Günde 5 ml verilir."} <= set(negatives)
 
 
+def test_swapped_questions_are_labelled_as_not_answered_by_their_own_sentence():
+    """--unanswerable: a question with its subject or asked word swapped for another article's is
+    a negative against the very sentence that answers the real question."""
+    from retrievers.squad import Answer, Article, Paragraph, Question
+    from training.selector import sentence_data, swapped_rows
+
+    def article(title: str, context: str, question: str, answer: str) -> Article:
+        return Article(title, [Paragraph(context, [Question(title, question, [Answer(answer, context.index(answer))])])])
+
+    articles = [article("Pardus", "Pardus bir işletim sistemidir. İlk sürümü 2005 yılında yayımlandı.",
+                        "Pardus'un ilk sürümü hangi yılda yayımlandı?", "2005"),
+                article("Altay", "Altay bir tanktır. Motor hacmi büyüktür.", "Altay tankının motor hacmi nedir?",
+                        "büyüktür"),
+                article("Turkcell", "Turkcell bir şirkettir. Merkezi İstanbul'dadır.",
+                        "Turkcell şirketinin merkezi neresidir?", "İstanbul"),
+                article("Kangal", "Kangal bir köpektir. Sürüleri kurtlara karşı korur.",
+                        "Kangal köpekleri sürüleri neye karşı korur?", "kurtlara")]
+    data = sentence_data(articles)
+    rows = swapped_rows(data, articles, seed=0)
+    assert rows["query"] and set(rows["label"]) == {0.0}
+    real = {q.question for q in data.questions}
+    for query, passage, (paragraph, index) in zip(rows["query"], rows["passage"], rows["source"]):
+        assert query not in real
+        asked = next(q for q in data.questions if q.passage == paragraph)
+        assert index in asked.gold and passage.endswith(data.texts[paragraph][slice(*data.spans[paragraph][index])])
+    assert rows == swapped_rows(data, articles, seed=0)
+
+
 @pytest.fixture
 def tiny_reader_dir(tmp_path, tiny_model_dir):
     """An extractive reader with the tiny encoder's weights and a random span head."""

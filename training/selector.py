@@ -13,6 +13,13 @@ Binary cross-entropy, not a softmax over each paragraph: the score must mean the
 question, because the assistant abstains below a fixed value. The heading is dropped from a
 share of the examples, so passages without a title read as well. `joint` adds the reranker's
 (question, paragraph window) pairs, for one cross-encoder that does both jobs.
+With `--unanswerable`, each training question is also asked with its subject or the word saying
+what it asks swapped for another article's (`retrievers.unanswerable`, made on two halves of the
+training articles as the abstention check makes them of dev), against its own answering sentence,
+label 0: the sentence about Pardus's release does not answer the question about Turkcell's, nor
+the one about Pardus's price. Without it the selector never saw a question that fits a sentence in
+every word but one, which is what an unanswerable question about a leaflet looks like, and
+scored those like answers.
 With a teacher (`--teacher`, a reader), each label is blended with the reader's belief that the
 sentence answers, σ(margin): the 12-layer reader alone picks TQuAD dev's answering sentence more
 often than the 4-layer selector does (0.86 against 0.76 P@1 given the gold paragraph), but the
@@ -35,6 +42,7 @@ from bilge.errors import InputError
 from retrievers.sentences import selector_text, sentences_holding
 from retrievers.squad import Article
 from retrievers.turkish import sentence_spans
+from retrievers.unanswerable import probes, split_halves
 from training.common import Recipe, fit_and_save, hf_arguments
 from training.pairs import ANALYZE, QaSet, bm25_negatives, dense_negatives, train_dev_articles
 
@@ -124,6 +132,25 @@ def selector_rows(data: SentenceData, mined: list[list[int]], seed: int, *, same
     return rows
 
 
+def swapped_rows(data: SentenceData, articles: list[Article], seed: int) -> dict[str, list]:
+    """(swapped question, heading + the real question's answering sentence, 0) rows, one per swap
+    `retrievers.unanswerable.probes` makes of each half of `articles` (the module docstring)."""
+    rng = random.Random(seed)
+    by_question = {q.question: q for q in data.questions}
+    rows: dict[str, list] = {"query": [], "passage": [], "label": [], "source": []}
+    first, second = split_halves(articles, seed)
+    for stored, other in ((first, second), (second, first)):
+        for probe in probes(stored, other, seed=seed):
+            q = by_question.get(probe.original)
+            if q is None:
+                continue
+            rows["query"].append(probe.question)
+            rows["passage"].append(data.sentence(q.passage, q.gold[0], heading=rng.random() >= HEADING_DROPOUT))
+            rows["label"].append(0.0)
+            rows["source"].append((q.passage, q.gold[0]))
+    return rows
+
+
 def reader_labelled(rows: dict, data: SentenceData, teacher: Path, pairs: int, seed: int,
                     neighbours: int = NEIGHBOURS) -> dict:
     """`pairs` of the rows (a seeded sample, in order: the reader's forward pass is the cost, so
@@ -183,7 +210,7 @@ class SentenceChoiceEvaluator(BaseEvaluator):
 
 def train_selector(recipe: Recipe, data_dir: Path, command: str, *, layers: str | int = 4,
                    embedder: Path | None = None, joint: bool = False, teacher: Path | None = None,
-                   callbacks: list | None = None) -> dict:
+                   unanswerable: bool = False, callbacks: list | None = None) -> dict:
     import torch
     from datasets import Dataset
     from sentence_transformers import CrossEncoderTrainer, CrossEncoderTrainingArguments, SentenceTransformer
@@ -210,6 +237,9 @@ def train_selector(recipe: Recipe, data_dir: Path, command: str, *, layers: str 
         del miner
     mined = [list(dict.fromkeys(b[:1] + d[:1] + b[1:2])) for b, d in zip(mined_bm25, mined_dense)]
     rows = selector_rows(train, mined, recipe.seed)
+    swapped = swapped_rows(train, train_articles, recipe.seed) if unanswerable else {}
+    for key, values in swapped.items():
+        rows[key] += values
     if teacher is not None:
         rows = reader_labelled(rows, train, teacher, recipe.max_steps * recipe.batch_size, recipe.seed)
     del rows["source"]
@@ -230,7 +260,10 @@ def train_selector(recipe: Recipe, data_dir: Path, command: str, *, layers: str 
             f"sentence) pairs ({positives} answering) from the repaired ENELPI files minus dev.json paragraphs: "
             f"the answering sentence(s), up to 8 other sentences of the same paragraph, the 2 sentences richest in "
             f"the question's terms of up to 2 BM25/bi-encoder-mined paragraphs, 1 random sentence; heading dropped "
-            f"from {HEADING_DROPOUT:.0%}" + ("; plus the reranker's (question, paragraph window) pairs" * joint)
+            f"from {HEADING_DROPOUT:.0%}"
+            + (f"; {len(swapped['label'])} questions with their subject or asked word swapped for another "
+               f"article's, against their own answering sentence, label 0" if unanswerable else "")
+            + ("; plus the reranker's (question, paragraph window) pairs" * joint)
             + (f"; labels = {1 - TEACHER_SHARE:g} × gold + {TEACHER_SHARE:g} × σ(margin) of the reader {teacher}, "
                f"on a seeded sample of as many pairs as training reads" if teacher else "")
             + f"; dev: {len(evaluator.questions)} dev.json questions, P@1 among their paragraph's sentences")

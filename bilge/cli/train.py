@@ -182,6 +182,9 @@ def selector(
     teacher: Annotated[Path | None, typer.Option(
         help="A reader (models/reader) whose belief that a sentence answers, σ(margin), is blended into each "
              "label (distillation): the selector learns what the reader sees, at the selector's cost.")] = None,
+    unanswerable: Annotated[bool, typer.Option(
+        "--unanswerable", help="Also train on questions with their subject or asked word swapped for another "
+                               "article's, against their own answering sentence, as not answering.")] = False,
     max_steps: Steps = 1600, batch_size: Batch = 32, learning_rate: Rate = 4e-5, eval_steps: Every = 400,
     patience: Patience = 3, dev_questions: DevSize = 300, precision: PrecisionOption = "auto", seed: Seed = 13,
     data: DataDir = DEFAULT_DATA, json_output: JsonOption = False,
@@ -196,7 +199,8 @@ def selector(
     recipe = _recipe(output, base_dir, max_steps, batch_size, learning_rate, eval_steps, patience, dev_questions,
                      precision, seed)
     _train_and_report(lambda: train_selector(recipe, data, _command(), layers=layers, embedder=embedder_dir,
-                                             joint=joint, teacher=teacher), output, json_output)
+                                             joint=joint, teacher=teacher, unanswerable=unanswerable),
+                      output, json_output)
 
 
 @train_app.command("reader")
