@@ -174,11 +174,11 @@ class AnswerConfig(Section):
         "sentence among its neighbours); empty: the reranker scores the sentences."
     )
     passage_weight: float = Field(
-        1.0, ge=0, description="A sentence's answer score = selector logit + this × its passage's fused retrieval "
+        2.0, ge=0, description="A sentence's answer score = selector logit + this × its passage's fused retrieval "
         "score, so a sentence from a lower passage needs a reason to beat the top passage's (chosen on TQuAD dev)."
     )
     lexical_weight: float = Field(
-        4.0, ge=0, description="Weight, in the answer score, of the share of the question's idf mass (BM25 stems) "
+        8.0, ge=0, description="Weight, in the answer score, of the share of the question's idf mass (BM25 stems) "
         "a sentence holds: the rare name or number the selector reads past (chosen on TQuAD dev)."
     )
     sentence_min_score: float = Field(
