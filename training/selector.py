@@ -19,7 +19,8 @@ training articles as the abstention check makes them of dev), against its own an
 label 0: the sentence about Pardus's release does not answer the question about Turkcell's, nor
 the one about Pardus's price. Without it the selector never saw a question that fits a sentence in
 every word but one, which is what an unanswerable question about a leaflet looks like, and
-scored those like answers.
+scored those like answers. Measured and not shipped: the selector so trained doubted every
+sentence more, not the swapped ones alone (README, "Measured and not shipped (2026-12-01, late)").
 With a teacher (`--teacher`, a reader), each label is blended with the reader's belief that the
 sentence answers, σ(margin): the 12-layer reader alone picks TQuAD dev's answering sentence more
 often than the 4-layer selector does (0.86 against 0.76 P@1 given the gold paragraph), but the
