@@ -4,8 +4,8 @@ Two protocols:
 - documents (default): each article becomes one document (title, then its paragraphs joined by
   blank lines) cut by the real chunker; a chunk is relevant when its character range covers the
   gold answer's range.
-- paragraphs: each distinct paragraph is one passage; relevant = the question's own paragraph
-  (the MTEB-style protocol the published baselines use).
+- paragraphs: each distinct paragraph is one passage (a chunk of its article's document);
+  relevant = the question's own paragraph (the MTEB-style protocol the published baselines use).
 
 The store is a temporary one under the data directory's cache, removed afterwards: the user's
 collections are never touched.
@@ -80,19 +80,30 @@ def documents_set(articles: list[Article], chunk_size: int, overlap: int) -> Eva
 
 
 def paragraphs_set(articles: list[Article]) -> EvalSet:
-    evalset = EvalSet()
+    """Each distinct paragraph one passage, kept as a chunk of its article's document (a
+    paragraph repeated later stays where it first appeared): documents are what a user's files
+    are, so a rule about the answering document reads the article, not one paragraph of it."""
+    evalset, placed = EvalSet(), set()
+    for a, article in enumerate(articles):
+        source, chunks, offset = f"squad-article-{a}", [], 0
+        for paragraph in article.paragraphs:
+            if _digest(paragraph.context) not in placed:
+                placed.add(_digest(paragraph.context))
+                chunks.append(Chunk(paragraph.context, offset, offset + len(paragraph.context), len(chunks), None, "", ""))
+                offset += len(paragraph.context) + 2
+        if chunks:
+            evalset.documents[source] = (_digest("\n\n".join(c.text for c in chunks)), chunks)
+    where = {c.text: (source, digest, c.index) for source, (digest, chunks) in evalset.documents.items() for c in chunks}
     for article in articles:
         for paragraph in article.paragraphs:
-            digest = _digest(paragraph.context)
-            source = f"squad-paragraph-{digest[:16]}"
-            evalset.documents[source] = (digest, [Chunk(paragraph.context, 0, len(paragraph.context), 0, None, "", "")])
+            source, digest, index = where[paragraph.context]
             for qa in paragraph.qas:
                 qid = f"q{len(evalset.questions)}"
                 evalset.questions[qid] = qa.question
                 evalset.answers[qid] = [ans.text for ans in qa.answers]
-                evalset.qrels[qid] = {chunk_id(source, digest, 0): 1}
+                evalset.qrels[qid] = {chunk_id(source, digest, index): 1}
                 if qa.answers and qa.answers[0].start >= 0:
-                    evalset.gold[qid] = (source, 0, qa.answers[0].start)
+                    evalset.gold[qid] = (source, index, qa.answers[0].start)
     return evalset
 
 

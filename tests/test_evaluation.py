@@ -33,6 +33,16 @@ def test_paragraphs_protocol_dedupes_repeated_paragraphs():
     assert len(evalset.documents) == 1 and len(evalset.questions) == 2
 
 
+def test_paragraphs_protocol_keeps_each_article_one_document():
+    """A passage is a paragraph, a document its article, as a file is in use: a check on the
+    answering document ("does this leaflet ever mention it?") then means the same in the eval."""
+    first, second = Paragraph("Birinci paragraf.", []), Paragraph("İkinci paragraf.", [])
+    evalset = paragraphs_set([Article("a", [first, second]), Article("b", [Paragraph("Başka.", [])])])
+    (_, chunks), _ = evalset.documents.values()
+    assert [c.text for c in chunks] == ["Birinci paragraf.", "İkinci paragraf."]
+    assert [c.index for c in chunks] == [0, 1] and chunks[1].start == chunks[0].end + 2
+
+
 @pytest.fixture
 def dev_slice(shared_data, tmp_path):
     articles = load_squad(shared_data / "tquad" / "dev.json")[:4]
