@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.events import Citation
-from assistant.questions import asks_yes_or_no, name_candidates
+from assistant.questions import asks_yes_or_no, name_candidates, name_frequency
 from retrievers.chunking import index_text
 from retrievers.search import Searcher
 from retrievers.selector import Passage, ScoredSentence, SentenceSelector, load_selector
@@ -99,6 +99,21 @@ class Documents:
         index = self.searcher.bm25
         return [word for word in name_candidates(question, math.inf, keep_predicate=True)
                 if not index.contains(word)]
+
+    def unmentioned_names(self, question: str, hit: Hit) -> dict[str, float]:
+        """The question's names (`name_candidates`, any frequency, with their `name_frequency`)
+        that the collection holds but `hit`'s whole document never mentions: asked "Omeprazol
+        tiroid hastalarında kullanılır mı?", the omeprazole leaflet never says "tiroid" while the
+        salbutamol one does, so a sentence quoted from it answers something else."""
+        index = self.searcher.bm25
+        held = [name for name in name_candidates(question, math.inf) if index.contains(name)]
+        if not held:
+            return {}
+        source = str(hit.metadata.get("source", ""))
+        document = self.searcher.store.neighbours(self.collection, source, 0, 1 << 30) or [hit]  # every chunk
+        text = " ".join(index_text(c.text, str(c.metadata.get("title", "")), str(c.metadata.get("section", "")))
+                        for c in document)
+        return {name: name_frequency(name) for name in held if not index.mentions(text, name)}
 
     def read_passage(self, chunk_id: str, window: int = 1) -> list[Hit]:
         """The chunk and up to `window` chunks on each side of it, in document order."""

@@ -16,8 +16,17 @@ NOT_FOUND = "Belgelerde bu sorunun cevabını bulamadım."
 
 def not_in_documents(names: list[str]) -> str:
     """The abstention for a question naming what no document contains, with the names."""
-    quoted = ", ".join(f"«{name}»" for name in names)
-    return f"{NOT_FOUND}\n\nSorudaki {quoted} belgelerinizin hiçbirinde geçmiyor."
+    return f"{NOT_FOUND}\n\nSorudaki {_quoted(names)} belgelerinizin hiçbirinde geçmiyor."
+
+
+def not_in_document(names: list[str], file_name: str) -> str:
+    """Why a found passage does not answer: its document never mentions the question's `names`
+    (another document does), so its sentences speak of something else."""
+    return f"Sorudaki {_quoted(names)}, en uygun bulunan {file_name} belgesinde hiç geçmiyor."
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"«{name}»" for name in names)
 
 
 @dataclass(frozen=True)

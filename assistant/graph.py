@@ -9,9 +9,12 @@ sentence that fits the rest of the question. Retrieval ranks passages, the selec
 sentences with their passage's evidence (`retrievers.selector`); the grade is the cross-encoder's
 score of the best passage against `answer.min_score`, the selector's probability of the best
 sentence against `answer.sentence_min_score` and the reader's margin for it against
-`answer.reader_min_margin`; a weak grade rewrites the question (keywords and
-stems, then its parts) up to `answer.max_rewrites` times; evidence that stays weak ends in the
-plain "not found" answer with the closest passages, never a guess.
+`answer.reader_min_margin`; and unless the reader is sure, it never vouches for a sentence whose
+document never mentions a word of the question rarer than `answer.document_name_max_zipf` that
+another document holds ("Omeprazol tiroid hastalarında kullanılır mı?": the omeprazole leaflet
+never says "tiroid"). A weak grade rewrites the question (keywords and stems, then its parts) up
+to `answer.max_rewrites` times; evidence that stays weak ends in the plain "not found" answer
+with the closest passages, never a guess.
 The last step is pluggable (`AnswerWriter`): the extractive reader by default, a chat model
 writing from the same passages when a backend without tool calling is configured.
 
@@ -21,6 +24,7 @@ Nodes report progress through LangGraph's custom stream (`get_stream_writer`) as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypedDict
@@ -30,7 +34,15 @@ from langgraph.graph import END, START, StateGraph
 
 from assistant.conversation import Conversation
 from assistant.documents import Documents, Numbering
-from assistant.events import NOT_FOUND, AnswerChunk, AnswerResult, Searching, SourceFound, not_in_documents
+from assistant.events import (
+    NOT_FOUND,
+    AnswerChunk,
+    AnswerResult,
+    Searching,
+    SourceFound,
+    not_in_document,
+    not_in_documents,
+)
 from assistant.questions import asks_yes_or_no, question_parts, rewrites, without_request_frame
 from bilge.config import AnswerConfig
 from retrievers.selector import ScoredSentence
@@ -47,7 +59,7 @@ def required_margin(cfg: AnswerConfig, unfamiliar: bool) -> float:
 
 
 def vouched(cfg: AnswerConfig, passage: float, sentence: float, margin: float | None, *,
-            yes_no: bool, unfamiliar: bool) -> bool:
+            yes_no: bool, unfamiliar: bool, unmentioned_zipf: float = math.inf) -> bool:
     """Whether evidence with these scores is answered: the passage (cross-encoder score) above
     its bar, and the best sentence vouched for: by the selector (`sentence`, a probability) and
     the reader (`margin`; None when no reader read it) together; or by the selector alone when
@@ -57,8 +69,17 @@ def vouched(cfg: AnswerConfig, passage: float, sentence: float, margin: float | 
     when it is sure of its span in a sentence the 4-layer selector ranked first but doubted
     ("Viyana Kongresi ne zaman toplandı?": 0.02, the reader's margin 11) — unless the question
     has a word no document contains (`unfamiliar`), where the reader's span may answer the rest
-    of the question about something else. A pure function of the scores, so that
-    `bench/abstention.py` replays on recorded scores exactly the rule the graph applies."""
+    of the question about something else. And when the answering sentence's document never
+    mentions a word of the question rarer than `answer.document_name_max_zipf` that another
+    document does (`unmentioned_zipf`, the rarest such word's Zipf), the document likely speaks of
+    something else: only a reader sure of its span (`answer.document_min_margin`) answers then,
+    as where the stems miss a word the document has in another form ("kadı" asked of an article
+    that says "kadısı"); not a sure selector, which is as sure of "Reflü … tedavisinde
+    kullanılır." for "Omeprazol tiroid hastalarında kullanılır mı?". A pure function of the
+    scores, so that `bench/abstention.py` replays on recorded scores exactly the rule the graph
+    applies."""
+    if unmentioned_zipf < cfg.document_name_max_zipf and (margin is None or margin < cfg.document_min_margin):
+        return False
     reader_agrees = margin is None or margin >= required_margin(cfg, unfamiliar)
     selector_sure = yes_no and sentence >= cfg.yes_no_min_sentence
     reader_sure = margin is not None and margin >= cfg.reader_sure_margin and not unfamiliar
@@ -75,6 +96,7 @@ class Evidence:
     hits: list[Hit]
     sentences: list[ScoredSentence]
     unfamiliar: list[str] = field(default_factory=list)  # its words no document contains
+    unmentioned: dict[str, float] = field(default_factory=dict)  # its names the answer's document lacks, with Zipf
     yes_no: bool = field(init=False)  # the question asks yes or no ("… alabilir miyim?")
 
     def __post_init__(self) -> None:
@@ -91,6 +113,22 @@ class Evidence:
         return self.sentences[0].probability if self.sentences else 0.0
 
     @property
+    def unmentioned_zipf(self) -> float:
+        """The Zipf frequency of the rarest question word the answering document never mentions."""
+        return min(self.unmentioned.values(), default=math.inf)
+
+    def off_document(self, cfg: AnswerConfig) -> list[str]:
+        """The question's words, rarer than `answer.document_name_max_zipf`, that the answering
+        document never mentions while another document does."""
+        return [word for word, zipf in self.unmentioned.items() if zipf < cfg.document_name_max_zipf]
+
+    @property
+    def answer_file(self) -> str:
+        """The file name of the best sentence's passage."""
+        meta = self.hits[self.sentences[0].passage].metadata if self.sentences else {}
+        return str(meta.get("file_name") or meta.get("source", ""))
+
+    @property
     def reader_margin(self) -> float | None:
         """The reader's margin for the best sentence (None when no reader read it)."""
         return self.sentences[0].margin if self.sentences else None
@@ -98,13 +136,16 @@ class Evidence:
     def strong(self, cfg: AnswerConfig) -> bool:
         """Answered, by the rule of `vouched`."""
         return vouched(cfg, self.passage_score, self.sentence_score, self.reader_margin,
-                       yes_no=self.yes_no, unfamiliar=bool(self.unfamiliar))
+                       yes_no=self.yes_no, unfamiliar=bool(self.unfamiliar),
+                       unmentioned_zipf=self.unmentioned_zipf)
 
     def scores(self) -> dict[str, float]:
         """The evidence graded, for `bilge ask --json` and calibration."""
         scores = {"passage": self.passage_score, "sentence": self.sentence_score}
         if self.reader_margin is not None:
             scores["reader_margin"] = self.reader_margin
+        if self.unmentioned:
+            scores["unmentioned_zipf"] = self.unmentioned_zipf
         return scores
 
 
@@ -137,8 +178,10 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
             citation, new = numbering.cite(hit)
             if new:
                 emit(SourceFound(citation))
-        return Evidence(question, hits, documents.select(question, hits[:cfg.passages]),
-                        documents.unfamiliar_words(question))
+        sentences = documents.select(question, hits[:cfg.passages])
+        checked = sentences and cfg.document_name_max_zipf > 0
+        unmentioned = documents.unmentioned_names(question, hits[sentences[0].passage]) if checked else {}
+        return Evidence(question, hits, sentences, documents.unfamiliar_words(question), unmentioned)
 
     def resolve(state: GraphState) -> GraphState:
         standalone = state["conversation"].resolve(without_request_frame(state["question"]))
@@ -194,21 +237,17 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         closest = [h for e in state["evidence"] for h in e.hits[:cfg.passages]]
         result.citations = [state["numbering"].cite(h)[0] for h in closest]
         result.abstained = True
+        weakest = min(state["evidence"], key=lambda e: (e.strong(cfg), e.sentence_score))
         lines = [NOT_FOUND]
+        if weakest.off_document(cfg):
+            lines += ["", not_in_document(weakest.off_document(cfg), weakest.answer_file)]
         if result.citations:
             lines += ["", "En yakın bulunan bölümler:"] + [f"- {c.label}" for c in result.citations]
         result.answer = "\n".join(lines)
         emit = get_stream_writer()
         for line in result.answer.split("\n\n"):
             emit(AnswerChunk(line + "\n\n"))
-        weakest = min(state["evidence"], key=lambda e: (e.strong(cfg), e.sentence_score))
-        unfamiliar = f", with {', '.join(weakest.unfamiliar)} in no document" if weakest.unfamiliar else ""
-        yes_no = f", or a sentence ≥ {cfg.yes_no_min_sentence}" if weakest.yes_no else ""
-        margin = "" if weakest.reader_margin is None else (
-            f", reader margin {weakest.reader_margin:.2f} (needs {required_margin(cfg, bool(weakest.unfamiliar))}{unfamiliar}{yes_no}; "
-            f"{cfg.reader_sure_margin} answers alone)")
-        result.steps.append(f"abstain: passage {weakest.passage_score:.3f} (needs {cfg.min_score}), "
-                            f"sentence {weakest.sentence_score:.3f} (needs {cfg.sentence_min_score}){margin}")
+        result.steps.append(_abstain_step(cfg, weakest))
         return {"result": result}
 
     graph = StateGraph(GraphState)
@@ -224,6 +263,21 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
     graph.add_edge("answer", END)
     graph.add_edge("abstain", END)
     return graph.compile()
+
+
+def _abstain_step(cfg: AnswerConfig, weakest: Evidence) -> str:
+    """Why the weakest evidence was not answered, with each score and the bar it missed."""
+    if weakest.off_document(cfg):
+        margin = "none" if weakest.reader_margin is None else f"{weakest.reader_margin:.2f}"
+        return (f"abstain: {weakest.answer_file} never mentions {', '.join(weakest.off_document(cfg))}, which another "
+                f"document does; reader margin {margin} (needs {cfg.document_min_margin})")
+    unfamiliar = f", with {', '.join(weakest.unfamiliar)} in no document" if weakest.unfamiliar else ""
+    yes_no = f", or a sentence ≥ {cfg.yes_no_min_sentence}" if weakest.yes_no else ""
+    margin = "" if weakest.reader_margin is None else (
+        f", reader margin {weakest.reader_margin:.2f} (needs {required_margin(cfg, bool(weakest.unfamiliar))}{unfamiliar}{yes_no}; "
+        f"{cfg.reader_sure_margin} answers alone)")
+    return (f"abstain: passage {weakest.passage_score:.3f} (needs {cfg.min_score}), "
+            f"sentence {weakest.sentence_score:.3f} (needs {cfg.sentence_min_score}){margin}")
 
 
 def _result(state: GraphState) -> AnswerResult:

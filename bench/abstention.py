@@ -3,13 +3,15 @@
     .venv/bin/bilge --config C eval abstention --squad ../shared/data/tquad/dev.json \
         --details bench/out/abstention.jsonl
     .venv/bin/python bench/abstention.py bench/out/abstention.jsonl [--precision 0.9] [--plot docs/abstention.png]
-        [--rule 3.5,0.1,0.05,-4,0] [--zipf 3.5]
+        [--rule 3.5,0.1,0.05,-4,0] [--zipf 3.5] [--document-zipf 4.0 --document-margin 11]
 
 Run the first command with a config whose thresholds are 0 (`answer.min_score`,
-`answer.sentence_min_score`), `answer.max_rewrites = 0` and `answer.check_names = false`, so
-every question is answered and its evidence recorded: the scores, and the words the collection
-lacks with their Zipf frequency. This script then replays the rule "abstain when a missing word
-is rarer than z; else answer when the best passage's cross-encoder score ≥ p, the best
+`answer.sentence_min_score`), `answer.max_rewrites = 0`, `answer.check_names = false` and the
+document check recording without abstaining (`answer.document_name_max_zipf = 8`,
+`answer.document_min_margin = -100`), so every question is answered and its evidence recorded:
+the scores, the words the collection lacks with their Zipf frequency, and the Zipf frequency of
+the rarest question word the answering document lacks. This script then replays the rule
+"abstain when a missing word is rarer than z; else answer when the best passage's cross-encoder score ≥ p, the best
 sentence's selector probability ≥ s and the reader's margin for it ≥ m, or ≥ u when the question
 has a word no document contains" over a grid: it picks (z, p, s, m, u) on the first store half —
 the rule that answers the most answerable questions and abstains on the most unanswerable ones
@@ -20,7 +22,10 @@ yes/no questions are common and TQuAD has few), and any question when the reader
 reaches `--reader-sure` (`answer.reader_sure_margin`, not searched either: the shipped 8 is the
 highest of `--reader-sure 12`, 11, …, 6 with the best answered + abstained on half 1, the rest
 fixed to the shipped rule), whatever the selector says, when it has no word the collection
-lacks. It prints the coverage–risk table of each score
+lacks; and, with `--document-zipf z` (`answer.document_name_max_zipf`, not searched), only with a
+reader margin of `--document-margin` (`answer.document_min_margin`) when the answering
+sentence's document lacks a word of the question rarer than z that another document holds
+(recorded as `scores.unmentioned_zipf`). It prints the coverage–risk table of each score
 alone and of the rule, and plots the curves (coverage: share of all questions answered; risk:
 share of answered ones not right, i.e. unanswerable, or answerable with a quote that does not
 hold the answer).
@@ -64,7 +69,8 @@ def named(record: dict, zipf: float) -> bool:
     return any(frequency < zipf for frequency in record["names"].values())
 
 
-Rule = tuple[float, ...]  # zipf, passage, sentence, margin, unfamiliar margin, yes/no sentence, reader sure
+Rule = tuple[float, ...]  # zipf, passage, sentence, margin, unfamiliar margin, yes/no sentence, reader sure,
+#                           document name bar, document margin
 
 
 def verdict(rule: Rule) -> Callable[[dict], bool]:
@@ -73,16 +79,18 @@ def verdict(rule: Rule) -> Callable[[dict], bool]:
     from assistant.graph import vouched
     from bilge.config import AnswerConfig
 
-    zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure = rule
+    zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure, document, document_margin = rule
     cfg = AnswerConfig().model_copy(update={
         "min_score": passage, "sentence_min_score": sentence, "reader_min_margin": margin,
-        "unfamiliar_min_margin": unfamiliar, "yes_no_min_sentence": yes_no, "reader_sure_margin": reader_sure})
+        "unfamiliar_min_margin": unfamiliar, "yes_no_min_sentence": yes_no, "reader_sure_margin": reader_sure,
+        "document_name_max_zipf": document, "document_min_margin": document_margin})
 
     def answers(record: dict) -> bool:
         scores = record["scores"]
         return not named(record, zipf) and vouched(
             cfg, scores.get("passage", 0.0), scores.get("sentence", 0.0), scores.get("reader_margin"),
-            yes_no=record["yes_no"], unfamiliar=bool(record["missing_names"]))
+            yes_no=record["yes_no"], unfamiliar=bool(record["missing_names"]),
+            unmentioned_zipf=scores.get("unmentioned_zipf", math.inf))
 
     return answers
 
@@ -104,7 +112,7 @@ def rates(records: list[dict], rule) -> dict[str, float]:
             "risk": sum(not right(r) for r in answered) / max(len(answered), 1)}
 
 
-def choose(records: list[dict], precision: float, routes: tuple[float, float],
+def choose(records: list[dict], precision: float, routes: tuple[float, ...],
            zipf: tuple[float, ...] = ZIPF) -> Rule:
     """The rule with the most right answers and abstentions among those whose abstention
     precision reaches `precision` (the most precise rule when none does)."""
@@ -140,10 +148,13 @@ def main() -> None:
     parser.add_argument("--yes-no", type=float, default=0.9, help="answer.yes_no_min_sentence (1: no yes/no route)")
     parser.add_argument("--reader-sure", type=float, default=8.0,
                         help="answer.reader_sure_margin (100: no reader-sure route)")
+    parser.add_argument("--document-zipf", type=float, default=0.0,
+                        help="answer.document_name_max_zipf (0: off; needs records with scores.unmentioned_zipf)")
+    parser.add_argument("--document-margin", type=float, default=11.0, help="answer.document_min_margin")
     args = parser.parse_args()
     records = load(args.details)
     first, second = [r for r in records if r["half"] == 1], [r for r in records if r["half"] == 2]
-    routes = (args.yes_no, args.reader_sure)
+    routes = (args.yes_no, args.reader_sure, args.document_zipf, args.document_margin)
     best = choose(first, args.precision, routes, ZIPF if args.zipf is None else (args.zipf,))
     print(f"chosen on half 1 for abstention precision ≥ {args.precision}: answer.name_max_zipf = {best[0]}, "
           f"answer.min_score = {best[1]}, answer.sentence_min_score = {best[2]}, "
@@ -151,18 +162,21 @@ def main() -> None:
     if args.rule:
         best = tuple(float(value) for value in args.rule.split(",")) + routes
         print(f"reported instead: {best}")
-    zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure = best
+    zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure, document, document_margin = best
     print(f"{'rule':62} {'half':>5} {'answered answerable':>20} {'abstained unanswerable':>23} {'precision':>10}")
-    off, no_yes_no, no_reader_sure = -100.0, 1.0, 100.0
+    off, no_yes_no, no_reader_sure, no_document = -100.0, 1.0, 100.0, (0.0, document_margin)
     scores = (zipf, passage, sentence)
-    no_routes = (no_yes_no, no_reader_sure)
+    no_routes = (no_yes_no, no_reader_sure, *no_document)
     rules = {"nothing (always answer)": (0.0, 0.0, 0.0, off, off, *no_routes),
              f"names rarer than {zipf} only": (zipf, 0.0, 0.0, off, off, *no_routes),
              f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (*scores, off, off, *no_routes),
-             f"  + margin ≥ {margin}, or sentence ≥ {yes_no} for yes/no": (*scores, margin, off, yes_no, no_reader_sure),
+             f"  + margin ≥ {margin}, or sentence ≥ {yes_no} for yes/no":
+                 (*scores, margin, off, yes_no, no_reader_sure, *no_document),
              f"  + margin ≥ {unfamiliar} for a word in no document":
-                 (*scores, margin, unfamiliar, yes_no, no_reader_sure),
-             f"  + or reader margin ≥ {reader_sure} whatever the sentence": best}
+                 (*scores, margin, unfamiliar, yes_no, no_reader_sure, *no_document),
+             f"  + or reader margin ≥ {reader_sure} whatever the sentence": best[:-2] + no_document}
+    if document:
+        rules[f"  + margin ≥ {document_margin} from a document lacking a word < {document}"] = best
     for label, rule in rules.items():
         for half, part in (("1", first), ("2", second), ("all", records)):
             m = rates(part, verdict(rule))

@@ -1,10 +1,12 @@
 """`bilge ask`'s latency with the cross-encoders in torch and in ONNX Runtime, side by side.
 
     .venv/bin/python bench/answer_latency.py [--squad ../shared/data/tquad/dev.json] [--config bilge.toml]
-                                             [--limit 100] [--reads 3,5]
+                                             [--limit 100] [--reads 3,5 | --document-check]
 
 With `--reads`, the assistants compared are instead the configured one with the reader reading
-each number of sentences (`answer.reader_candidates`), the first the reference.
+each number of sentences (`answer.reader_candidates`), the first the reference; with
+`--document-check`, the configured one without and with the check on the answering document
+(`answer.document_name_max_zipf`: 0, then as configured).
 
 Indexes the TQuAD dev paragraphs once (the `--paragraphs` protocol of `bilge eval answers`) and
 asks the first `--limit` questions of each assistant in turn, the order alternating per
@@ -45,9 +47,14 @@ from retrievers.squad import load_squad  # noqa: E402
 RUNTIMES = ("torch", "onnx")
 
 
-def variants(cfg: BilgeConfig, reads: list[int]) -> dict[str, BilgeConfig]:
-    """The configurations compared, by label, the reference first: the two runtimes, or the reader
-    reading each of `reads` sentences."""
+def variants(cfg: BilgeConfig, reads: list[int], document_check: bool = False) -> dict[str, BilgeConfig]:
+    """The configurations compared, by label, the reference first: the two runtimes, the reader
+    reading each of `reads` sentences, or the document check off and on."""
+    if document_check:
+        zipf = cfg.answer.document_name_max_zipf
+        return {label: cfg.model_copy(update={"answer": cfg.answer.model_copy(
+            update={"document_name_max_zipf": value})})
+            for label, value in (("document check off", 0.0), (f"document check at Zipf {zipf}", zipf))}
     if reads:
         return {f"reader reads {n}": cfg.model_copy(update={"answer": cfg.answer.model_copy(
             update={"reader_candidates": n})}) for n in reads}
@@ -68,6 +75,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--reads", type=lambda text: [int(n) for n in text.split(",")], default=[],
                         help="compare the reader reading these numbers of sentences instead of the runtimes")
+    parser.add_argument("--document-check", action="store_true",
+                        help="compare answer.document_name_max_zipf off and as configured instead of the runtimes")
     args = parser.parse_args()
     cfg = load_config(args.config)
     evalset = paragraphs_set(load_squad(args.squad))
@@ -75,7 +84,7 @@ def main() -> None:
     embedder = load_embedder(cfg)
     with temporary_store(cfg, evalset, embedder) as (eval_cfg, store):
         assistants = {label: assistant_with(variant, store, embedder)
-                      for label, variant in variants(eval_cfg, args.reads).items()}
+                      for label, variant in variants(eval_cfg, args.reads, args.document_check).items()}
         labels = list(assistants)
         seconds: dict[str, list[float]] = {label: [] for label in labels}
         answers: dict[str, list[str]] = {label: [] for label in labels}

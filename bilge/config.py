@@ -241,6 +241,18 @@ class AnswerConfig(Section):
         "sentence first: one from a passage (heading included) lacking a name is quoted only when no retrieved "
         "passage holds them all."
     )
+    document_name_max_zipf: float = Field(
+        4.0, ge=0, le=8, description="Abstain, unless the reader is sure (`document_min_margin`), when the answering "
+        "sentence's document never mentions a word of the question rarer than this (Zipf, as `name_max_zipf`; the "
+        "verb excluded) that another document does: asked "
+        "\"Omeprazol tiroid hastalarında kullanılır mı?\", the omeprazole leaflet never says \"tiroid\" and its "
+        "sentence answers something else (chosen on unanswerable questions, README; 0: off)."
+    )
+    document_min_margin: float = Field(
+        11.0, description="The reader margin an answer needs when its document lacks such a word "
+        "(`document_name_max_zipf`): a reader this sure of its span answers where the stems miss a word the "
+        "document has in another form (\"kadı\" asked of an article that says \"kadısı\"; chosen on unanswerable questions, README; 100: such answers always abstain)."
+    )
     max_rewrites: int = Field(2, ge=0, le=5, description="Query rewrites tried when the evidence is weak.")
     passages: int = Field(3, ge=1, le=20, description="Top passages the reader reads and the answer cites.")
 

@@ -216,6 +216,33 @@ def test_the_grade_answers_when_a_model_vouches_for_the_sentence(passage, senten
     assert vouched(cfg, passage, sentence, margin, yes_no=yes_no, unfamiliar=unfamiliar) is answered
 
 
+@pytest.mark.parametrize("unmentioned_zipf, margin, answered", [
+    (4.6, 9.0, False),  # the answering document lacks a rare word of the question
+    (4.6, 12.0, True),  # … but the reader is sure of its span: the word in another form ("kadı", "kadısı")
+    (5.2, 9.0, True),  # the word it lacks is common
+    (float("inf"), 9.0, True),  # it lacks none
+])
+def test_an_answer_from_a_document_that_never_mentions_a_rare_word_of_the_question_needs_a_sure_reader(
+        unmentioned_zipf, margin, answered):
+    from assistant.graph import vouched
+
+    cfg = AnswerConfig(document_name_max_zipf=5.0, document_min_margin=11.0, yes_no_min_sentence=0.9)
+    # a sure selector does not answer for it: it is as sure of a leaflet's indications for any "kullanılır mı?"
+    assert vouched(cfg, 0.9, 0.99, margin, yes_no=True, unfamiliar=False,
+                   unmentioned_zipf=unmentioned_zipf) is answered
+
+
+@pytest.mark.parametrize("question, absent", [
+    ("Metformin süte karıştırılabilir mi?", "süte"),  # only the D3 leaflet speaks of milk
+    ("Omeprazol tiroid hastalarında kullanılır mı?", "tiroid"),  # only salbutamol's does
+])
+def test_a_word_only_another_document_holds_is_abstained_on_naming_the_file(assistant, question, absent):
+    result = assistant.answer(question)
+    assert result.abstained, result.answer
+    assert "never mentions" in result.steps[-1] and absent in result.steps[-1], result.steps
+    assert f"«{absent}»" in result.answer and "belgesinde hiç geçmiyor" in result.answer
+
+
 def test_names_are_matched_without_diacritics_and_through_suffixes(assistant):
     documents = assistant.documents
     assert documents.missing_names("Parasetamolün yan etkileri", 3.5) == []
