@@ -51,12 +51,17 @@ class Numbering:
         return [c for c in self.by_chunk.values() if c.number in wanted]
 
 
+DOCUMENTS_KEPT = 16
+"""Whole documents whose BM25 keys `Documents` keeps for the document check."""
+
+
 class Documents:
     """One collection seen through the search pipeline."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self._selector: SentenceSelector | None = None
+        self._documents_read: dict[tuple[str, str], set[str]] = {}  # (source, file hash) → BM25 keys
 
     @property
     def selector(self) -> SentenceSelector:
@@ -109,11 +114,22 @@ class Documents:
         held = [name for name in name_candidates(question, math.inf) if index.contains(name)]
         if not held:
             return {}
-        source = str(hit.metadata.get("source", ""))
-        document = self.searcher.store.neighbours(self.collection, source, 0, 1 << 30) or [hit]  # every chunk
-        text = " ".join(index_text(c.text, str(c.metadata.get("title", "")), str(c.metadata.get("section", "")))
-                        for c in document)
-        return {name: name_frequency(name) for name in held if not index.mentions(text, name)}
+        keys = self._document_keys(hit)
+        return {name: name_frequency(name) for name in held if not index.keys_mention(keys, name)}
+
+    def _document_keys(self, hit: Hit) -> set[str]:
+        """The BM25 keys of `hit`'s whole document, kept for the last `DOCUMENTS_KEPT` documents
+        by source and content hash: a 300-page regulation takes ~0.3 s to read, and a changed
+        file, re-ingested, has a new hash."""
+        key = (str(hit.metadata.get("source", "")), str(hit.metadata.get("file_hash", "")))
+        if key not in self._documents_read:
+            document = self.searcher.store.neighbours(self.collection, key[0], 0, 1 << 30) or [hit]  # every chunk
+            text = " ".join(index_text(c.text, str(c.metadata.get("title", "")), str(c.metadata.get("section", "")))
+                            for c in document)
+            self._documents_read[key] = self.searcher.bm25.keys_of(text)
+            if len(self._documents_read) > DOCUMENTS_KEPT:
+                del self._documents_read[next(iter(self._documents_read))]
+        return self._documents_read[key]
 
     def read_passage(self, chunk_id: str, window: int = 1) -> list[Hit]:
         """The chunk and up to `window` chunks on each side of it, in document order."""

@@ -65,9 +65,15 @@ class Bm25Index:
         """Whether `text` holds each word's stems, compared as `contains` compares them with the
         collection: "METFORMİN 850 MG" mentions "Metforminin", "Öksürük şurubu" mentions "şurup".
         The text is analysed once for all the words, and not at all for none."""
-        if not words:
-            return True
-        keys = folded_keys(self.terms(text))
+        return not words or self.keys_mention(self.keys_of(text), *words)
+
+    def keys_of(self, text: str) -> set[str]:
+        """`text`'s terms as `mentions` compares them, to keep for a text asked about again (a
+        whole document, once per question)."""
+        return folded_keys(self.terms(text))
+
+    def keys_mention(self, keys: set[str], *words: str) -> bool:
+        """`mentions`, on a text's `keys_of`."""
         return all(holds(keys, self.terms(word)) for word in words)
 
     def coverage(self, question: str, text: str) -> float:

@@ -248,3 +248,26 @@ def test_cp1254_and_mojibake_files_are_stored_repaired(cfg, tiny_embedder, tmp_p
     texts = sorted(text for text, _ in snapshot(cfg).values())
     assert texts == ["Işık ve şeker hastalığı.", "İlaç şurubu ılık suyla içilir."]
 
+
+
+def test_the_document_check_reads_a_changed_document_anew(cfg, tiny_embedder, tmp_path):
+    """The check keeps each document's words between questions; a file changed and ingested
+    again is read anew, not answered from what it used to say."""
+    from assistant.documents import Documents
+    from retrievers.search import Searcher
+
+    folder = tmp_path / "iki"
+    folder.mkdir()
+    (folder / "a.md").write_text("# A ilacı\n\nA ilacı magnezyum içerir.\n", encoding="utf-8")
+    (folder / "b.md").write_text("# B ilacı\n\nB ilacı kalsiyum içerir.\n", encoding="utf-8")
+    ingest(cfg, tiny_embedder, folder)
+    documents = Documents(Searcher(cfg, COLLECTION, embedder=tiny_embedder))
+
+    def chunk_of_a():
+        return next(h for h in ChunkStore(cfg).iter_all(COLLECTION) if h.metadata["source"].endswith("a.md"))
+
+    question = "A ilacı kalsiyum içerir mi?"
+    assert list(documents.unmentioned_names(question, chunk_of_a())) == ["kalsiyum"]
+    (folder / "a.md").write_text("# A ilacı\n\nA ilacı kalsiyum ve magnezyum içerir.\n", encoding="utf-8")
+    ingest(cfg, tiny_embedder, folder)
+    assert documents.unmentioned_names(question, chunk_of_a()) == {}
