@@ -119,7 +119,10 @@ class Evidence:
 
     def off_document(self, cfg: AnswerConfig) -> list[str]:
         """The question's words, rarer than `answer.document_name_max_zipf`, that the answering
-        document never mentions while another document does."""
+        document never mentions while another document does, when they hold the answer back (the
+        reader is not sure enough to answer without them): the reason an abstention gives."""
+        if self.reader_margin is not None and self.reader_margin >= cfg.document_min_margin:
+            return []
         return [word for word, zipf in self.unmentioned.items() if zipf < cfg.document_name_max_zipf]
 
     @property
