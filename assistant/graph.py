@@ -58,6 +58,13 @@ def required_margin(cfg: AnswerConfig, unfamiliar: bool) -> float:
     return max(cfg.reader_min_margin, cfg.unfamiliar_min_margin) if unfamiliar else cfg.reader_min_margin
 
 
+def held_back_by_document(cfg: AnswerConfig, unmentioned_zipf: float, margin: float | None) -> bool:
+    """The document check of `vouched`: the answering document lacks a question word rarer than
+    `answer.document_name_max_zipf` that another document holds, and the reader is not sure
+    enough (`answer.document_min_margin`) to answer without it."""
+    return unmentioned_zipf < cfg.document_name_max_zipf and (margin is None or margin < cfg.document_min_margin)
+
+
 def vouched(cfg: AnswerConfig, passage: float, sentence: float, margin: float | None, *,
             yes_no: bool, unfamiliar: bool, unmentioned_zipf: float = math.inf) -> bool:
     """Whether evidence with these scores is answered: the passage (cross-encoder score) above
@@ -78,7 +85,7 @@ def vouched(cfg: AnswerConfig, passage: float, sentence: float, margin: float | 
     kullanılır." for "Omeprazol tiroid hastalarında kullanılır mı?". A pure function of the
     scores, so that `bench/abstention.py` replays on recorded scores exactly the rule the graph
     applies."""
-    if unmentioned_zipf < cfg.document_name_max_zipf and (margin is None or margin < cfg.document_min_margin):
+    if held_back_by_document(cfg, unmentioned_zipf, margin):
         return False
     reader_agrees = margin is None or margin >= required_margin(cfg, unfamiliar)
     selector_sure = yes_no and sentence >= cfg.yes_no_min_sentence
@@ -121,7 +128,7 @@ class Evidence:
         """The question's words, rarer than `answer.document_name_max_zipf`, that the answering
         document never mentions while another document does, when they hold the answer back (the
         reader is not sure enough to answer without them): the reason an abstention gives."""
-        if self.reader_margin is not None and self.reader_margin >= cfg.document_min_margin:
+        if not held_back_by_document(cfg, self.unmentioned_zipf, self.reader_margin):
             return []
         return [word for word, zipf in self.unmentioned.items() if zipf < cfg.document_name_max_zipf]
 
@@ -241,16 +248,17 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         result.citations = [state["numbering"].cite(h)[0] for h in closest]
         result.abstained = True
         weakest = min(state["evidence"], key=lambda e: (e.strong(cfg), e.sentence_score))
+        lacking = weakest.off_document(cfg)
         lines = [NOT_FOUND]
-        if weakest.off_document(cfg):
-            lines += ["", not_in_document(weakest.off_document(cfg), weakest.answer_file)]
+        if lacking:
+            lines += ["", not_in_document(lacking, weakest.answer_file)]
         if result.citations:
             lines += ["", "En yakın bulunan bölümler:"] + [f"- {c.label}" for c in result.citations]
         result.answer = "\n".join(lines)
         emit = get_stream_writer()
         for line in result.answer.split("\n\n"):
             emit(AnswerChunk(line + "\n\n"))
-        result.steps.append(_abstain_step(cfg, weakest))
+        result.steps.append(_abstain_step(cfg, weakest, lacking))
         return {"result": result}
 
     graph = StateGraph(GraphState)
@@ -268,11 +276,12 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
     return graph.compile()
 
 
-def _abstain_step(cfg: AnswerConfig, weakest: Evidence) -> str:
-    """Why the weakest evidence was not answered, with each score and the bar it missed."""
-    if weakest.off_document(cfg):
+def _abstain_step(cfg: AnswerConfig, weakest: Evidence, lacking: list[str]) -> str:
+    """Why the weakest evidence was not answered, with each score and the bar it missed
+    (`lacking`: its `off_document` words, when the document check held it back)."""
+    if lacking:
         margin = "none" if weakest.reader_margin is None else f"{weakest.reader_margin:.2f}"
-        return (f"abstain: {weakest.answer_file} never mentions {', '.join(weakest.off_document(cfg))}, which another "
+        return (f"abstain: {weakest.answer_file} never mentions {', '.join(lacking)}, which another "
                 f"document does; reader margin {margin} (needs {cfg.document_min_margin})")
     unfamiliar = f", with {', '.join(weakest.unfamiliar)} in no document" if weakest.unfamiliar else ""
     yes_no = f", or a sentence ≥ {cfg.yes_no_min_sentence}" if weakest.yes_no else ""
