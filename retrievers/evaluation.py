@@ -83,20 +83,20 @@ def paragraphs_set(articles: list[Article]) -> EvalSet:
     """Each distinct paragraph one passage, kept as a chunk of its article's document (a
     paragraph repeated later stays where it first appeared): documents are what a user's files
     are, so a rule about the answering document reads the article, not one paragraph of it."""
-    evalset, placed = EvalSet(), set()
+    evalset, placed = EvalSet(), {}  # paragraph text → (source, chunk index)
     for a, article in enumerate(articles):
         source, chunks, offset = f"squad-article-{a}", [], 0
         for paragraph in article.paragraphs:
-            if _digest(paragraph.context) not in placed:
-                placed.add(_digest(paragraph.context))
+            if paragraph.context not in placed:
+                placed[paragraph.context] = (source, len(chunks))
                 chunks.append(Chunk(paragraph.context, offset, offset + len(paragraph.context), len(chunks), None, "", ""))
                 offset += len(paragraph.context) + 2
         if chunks:
             evalset.documents[source] = (_digest("\n\n".join(c.text for c in chunks)), chunks)
-    where = {c.text: (source, digest, c.index) for source, (digest, chunks) in evalset.documents.items() for c in chunks}
     for article in articles:
         for paragraph in article.paragraphs:
-            source, digest, index = where[paragraph.context]
+            source, index = placed[paragraph.context]
+            digest = evalset.documents[source][0]
             for qa in paragraph.qas:
                 qid = f"q{len(evalset.questions)}"
                 evalset.questions[qid] = qa.question
