@@ -9,22 +9,24 @@ store is asked (`Probe.kind`):
 - `absent_entity`: its own questions with the named subject (a word of the article's title)
   replaced by another article's title word that occurs nowhere in the store ("Pardus'un …" →
   "Turkcell'un …");
-- `absent_attribute`: its own questions with the word that says what is asked (their rarest
-  word outside the title) replaced by a word asked about in another article of the same store
-  that the question's own article never uses — the entity is there, the attribute is elsewhere, never
-  together, like a storage temperature asked of a leaflet that gives none while others do.
+- `absent_attribute`: its own questions with the word that says what is asked (the word after
+  "hangi"/"kaç", or before a closing "nedir"/"kimdir"/"neresidir") replaced by the word in the
+  same place of another article's question in the same store, one the question's own article
+  never uses — the entity is there, the attribute is elsewhere, never together, like a storage
+  temperature asked of a leaflet that gives none while others do. Only those places: the rarest
+  word of the question, swapped before, was as often its verb or an aside ("İstanbul'a gelerek
+  Beykoz'da karaya çıkıp nerede karargâh kurdu?" → "… İstanbul'a dilimize Beykoz'da …"), which
+  left a question its article still answers counted as unanswerable.
 """
 
 from __future__ import annotations
 
-import math
 import random
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from retrievers.squad import Article
-from retrievers.turkish import STOPWORDS, fold_diacritics, is_question_word, turkish_casefold
+from retrievers.turkish import STOPWORDS, analyze, fold_diacritics, is_question_word, make_stemmer, turkish_casefold
 
 KINDS = ("answerable", "absent_article", "absent_entity", "absent_attribute")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -70,8 +72,43 @@ def _common(word: str) -> bool:
     return _content(word) and word.islower() and len(word) > MIN_LENGTH
 
 
+_ASKS_NEXT = re.compile(r"hangi|kaç")
+"""The word after these says what is asked ("hangi yılda", "kaç adet")."""
+_ASKS_LAST = re.compile(r"ne(?:dir|lerdir|ydi)?|kim(?:dir|di|lerdir)?|nere(?:si|sidir|dedir|lidir)|nasıldır")
+"""Closing the question, these make the word before them what is asked ("mezarı nerededir?")."""
+
+
+_TIME = re.compile(r"tarih|yıl|sene|yüzyıl|asır|dönem|zaman|gün|hafta|saat")
+"""Words asking when: any date answers them, so they never make a question unanswerable."""
+
+
+def _asked_words(question: str) -> list[tuple[str, str]]:
+    """(place, word) for each word saying what `question` asks: "next" after "hangi"/"kaç",
+    "last" before a closing "nedir"; a place is kept so a swap puts a word where one like it stood."""
+    words = _WORD.findall(question)
+    folded = [turkish_casefold(word) for word in words]
+    asked = [("next", words[i + 1]) for i in range(len(words) - 1) if _ASKS_NEXT.fullmatch(folded[i])]
+    if len(words) >= 2 and _ASKS_LAST.fullmatch(folded[-1]):
+        asked.append(("last", words[-2]))
+    return [(place, word) for place, word in asked if _common(word)]
+
+
+def _article_text(article: Article) -> str:
+    return article.title + " " + " ".join(p.context for p in article.paragraphs)
+
+
 def _article_keys(article: Article) -> set[str]:
-    return _keys(article.title + " " + " ".join(p.context for p in article.paragraphs))
+    return _keys(_article_text(article))
+
+
+def _stem(word: str) -> str:
+    return make_stemmer("snowball")(turkish_casefold(word))
+
+
+def _article_stems(article: Article) -> set[str]:
+    """The article's Snowball stems, beside its 5-letter keys: the key misses a short stem's other
+    forms ("yılda" in "yılında"), the stem a long one's ("üniversitede" in "üniversitesi")."""
+    return set(analyze(_article_text(article), make_stemmer("snowball")))
 
 
 def _replace(question: str, word: str, replacement: str) -> str:
@@ -83,11 +120,10 @@ def probes(store: list[Article], other: list[Article], limit: int | None = None,
     """The four kinds of question for a store holding `store`'s articles (at most `limit` each)."""
     rng = random.Random(seed)
     store_keys = set().union(*(_article_keys(a) for a in store))
-    document_frequency = Counter(k for a in store for k in _article_keys(a))
     foreign_titles = [w for a in other for w in _WORD.findall(a.title) if _name(w) and _key(w) not in store_keys]
-    asked_words = {id(a): [(w, _key(w)) for p in a.paragraphs for qa in p.qas for w in _WORD.findall(qa.question)
-                           if _common(w)] for a in store}
-    elsewhere_of: dict[int, list[str]] = {}  # per article: words asked of the others that it never uses
+    asked_words = {id(a): [(place, word) for p in a.paragraphs for qa in p.qas for place, word in _asked_words(qa.question)]
+                   for a in store}
+    elsewhere_of: dict[tuple[int, str], list[str]] = {}  # per article and place: words asked of others it never uses
     own = [(a, qa) for a in store for p in a.paragraphs for qa in p.qas]
     rng.shuffle(own)
     kinds: dict[str, list[Probe]] = {kind: [] for kind in KINDS}
@@ -96,18 +132,20 @@ def probes(store: list[Article], other: list[Article], limit: int | None = None,
     kinds["absent_article"] = [Probe(q, "absent_article") for q in rng.sample(others, len(others))]
     for article, qa in own:
         title_keys, article_keys = _keys(article.title), _article_keys(article)
-        words = _WORD.findall(qa.question)
-        entity = next((w for w in words if _name(w) and _key(w) in title_keys), None)
+        entity = next((w for w in _WORD.findall(qa.question) if _name(w) and _key(w) in title_keys), None)
         if entity and foreign_titles:
             kinds["absent_entity"].append(Probe(_replace(qa.question, entity, rng.choice(foreign_titles)),
                                                 "absent_entity", original=qa.question))
-        attributes = [w for w in words if _common(w) and _key(w) not in title_keys and _key(w) in store_keys]
-        if attributes:
-            attribute = max(attributes, key=lambda w: math.log(len(store) / document_frequency[_key(w)]))
-            if id(article) not in elsewhere_of:
-                elsewhere_of[id(article)] = [w for a in store if a is not article for w, key in asked_words[id(a)]
-                                             if key not in article_keys]
-            elsewhere = elsewhere_of[id(article)]
+        asked = next(((place, w) for place, w in _asked_words(qa.question) if _key(w) not in title_keys), None)
+        if asked:
+            place, attribute = asked
+            if (id(article), place) not in elsewhere_of:
+                stems = _article_stems(article)
+                elsewhere_of[id(article), place] = [w for a in store if a is not article
+                                                    for where, w in asked_words[id(a)] if where == place
+                                                    and _key(w) not in article_keys and _stem(w) not in stems
+                                                    and not _TIME.match(turkish_casefold(w))]
+            elsewhere = elsewhere_of[id(article), place]
             if elsewhere:
                 kinds["absent_attribute"].append(Probe(_replace(qa.question, attribute, rng.choice(elsewhere)),
                                                        "absent_attribute", original=qa.question))

@@ -30,9 +30,33 @@ def test_probes_make_each_kind_from_real_questions():
                                              "Pardus'un ilk sürümü hangi yılda yayımlandı?"]
     assert by_kind["absent_article"] == ["Turkcell ne zaman kuruldu?"]
     assert "Turkcell'un ilk sürümü hangi yılda yayımlandı?" in by_kind["absent_entity"]
-    assert sorted(by_kind["absent_attribute"]) == ["Altay sürümü motor hacmi nedir?",  # the entity stays; the
-                                                   "Pardus'un ilk motor hangi yılda yayımlandı?"]  # word is elsewhere
     assert probes(STORE, OTHER, seed=1) == made  # seeded
+
+
+def test_an_attribute_probe_swaps_the_word_asked_about_for_one_asked_of_another_article():
+    """The word after "hangi"/"kaç", or before a closing "nedir"/"kimdir", is what is asked; a verb
+    ("yayımlandı", "çizildi") swapped instead leaves a question its article still answers. The
+    replacement fills the same place in another article's question, its own article never uses it
+    in any form, and it does not ask when (any date would answer that)."""
+    from retrievers.unanswerable import probes
+
+    piri_reis = article("Piri Reis", "Piri Reis bir denizcidir. Haritası ceylan derisine çizildi. Memleketi Gelibolu'dur.",
+                        "Piri Reis'in haritası hangi deriye çizildi?", "Piri Reis'in memleketi nedir?")
+    sinan = article("Mimar Sinan", "Mimar Sinan bir mimardır. Selimiye'yi Edirne'de yaptı.",
+                    "Mimar Sinan Selimiye'yi hangi şehirde yaptı?")
+    made = {p.original: p.question for p in probes(STORE + [piri_reis, sinan], OTHER, seed=1)
+            if p.kind == "absent_attribute"}
+    assert made["Altay tankının motor hacmi nedir?"] == "Altay tankının motor memleketi nedir?"  # the entity stays
+    assert made["Piri Reis'in memleketi nedir?"] == "Piri Reis'in hacmi nedir?"
+    assert made["Piri Reis'in haritası hangi deriye çizildi?"] == "Piri Reis'in haritası hangi şehirde çizildi?"
+    assert made["Mimar Sinan Selimiye'yi hangi şehirde yaptı?"] == "Mimar Sinan Selimiye'yi hangi deriye yaptı?"
+    assert made["Pardus'un ilk sürümü hangi yılda yayımlandı?"] in {"Pardus'un ilk sürümü hangi deriye yayımlandı?",
+                                                                   "Pardus'un ilk sürümü hangi şehirde yayımlandı?"}
+    pardus = article("Pardus", "Pardus bir işletim sistemidir.", "Pardus hangi dilde yazıldı?")
+    written = article("Piri Reis", "Piri Reis bir denizcidir. Kitabı Türk dilinde yazıldı.",
+                      "Piri Reis'in haritası hangi deriye çizildi?")
+    made = [p.question for p in probes([pardus, written], OTHER, seed=1) if p.kind == "absent_attribute"]
+    assert made == ["Pardus hangi deriye yazıldı?"]  # "dilinde" is "dilde" by its stem, though not by its key
 
 
 def test_halves_split_articles_with_questions_only():
@@ -41,7 +65,7 @@ def test_halves_split_articles_with_questions_only():
     silent = Article("Boş", [Paragraph("Soru yok.", [])])
     first, second = split_halves(STORE + OTHER + [silent])
     assert sorted(a.title for a in first + second) == ["Altay", "Pardus", "Turkcell"]
-    assert not set(a.title for a in first) & set(a.title for a in second)
+    assert not {a.title for a in first} & {a.title for a in second}
 
 
 def test_summary_counts_precision_over_all_questions_asked():
