@@ -60,7 +60,8 @@ class AgentRunner:
         from langchain.agents import create_agent
         from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 
-        missing = self.documents.missing_names(question, self.cfg.name_max_zipf) if self.cfg.check_names else []
+        missing = self.documents.missing_names(question, self.cfg.name_max_zipf,
+                                               self.cfg.proper_name_max_zipf) if self.cfg.check_names else []
         if missing:  # the same guard as the graph's: no model is asked about what no document names
             answer = not_in_documents(missing)
             yield AnswerChunk(answer)

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.events import Citation
-from assistant.questions import asks_yes_or_no, name_candidates, name_frequency
+from assistant.questions import asks_yes_or_no, name_candidates, name_frequency, proper_names
 from retrievers.chunking import index_text
 from retrievers.search import Searcher
 from retrievers.selector import Passage, ScoredSentence, SentenceSelector, load_selector
 from retrievers.store import Hit
+from retrievers.turkish import turkish_casefold
 
 
 def citation_of(hit: Hit, number: int) -> Citation:
@@ -92,11 +93,13 @@ class Documents:
                                     index.mentions(index_text(hit.text, title, section), *names)))
         return self.selector.rank(question, passages, yes_no=asks_yes_or_no(question))
 
-    def missing_names(self, question: str, max_zipf: float) -> list[str]:
-        """The question's names (words rarer than `max_zipf`, `name_candidates`) that occur nowhere
-        in the collection."""
-        index = self.searcher.bm25
-        return [name for name in name_candidates(question, max_zipf) if not index.contains(name)]
+    def missing_names(self, question: str, max_zipf: float, proper_max_zipf: float) -> list[str]:
+        """The question's names that occur nowhere in the collection: words rarer than `max_zipf`
+        (`name_candidates`), and words written as names (`proper_names`) rarer than `proper_max_zipf`."""
+        index, proper = self.searcher.bm25, proper_names(question)
+        return [name for name in name_candidates(question, max(max_zipf, proper_max_zipf))
+                if not index.contains(name)
+                and (name_frequency(name) < max_zipf or turkish_casefold(name) in proper)]
 
     def unfamiliar_words(self, question: str) -> list[str]:
         """Every content word of the question the collection lacks, its verb included: a predicate

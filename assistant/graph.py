@@ -199,8 +199,9 @@ def build_answer_graph(documents: Documents, cfg: AnswerConfig, k: int, writer: 
         return {"standalone": standalone, "attempt": 0, "numbering": Numbering(), "steps": steps}
 
     def check_names(state: GraphState) -> GraphState:
-        missing = documents.missing_names(state["standalone"], cfg.name_max_zipf) if cfg.check_names else []
-        return {"missing": missing}
+        if not cfg.check_names:
+            return {"missing": []}
+        return {"missing": documents.missing_names(state["standalone"], cfg.name_max_zipf, cfg.proper_name_max_zipf)}
 
     def names_found(state: GraphState) -> str:
         return "absent" if state["missing"] else "retrieve"

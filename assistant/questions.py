@@ -117,6 +117,27 @@ def name_candidates(question: str, max_zipf: float, keep_predicate: bool = False
     return list(names.values())
 
 
+def proper_names(question: str) -> set[str]:
+    """The question's words written as names, casefolded: with an apostrophe suffix ("Fransa'da"),
+    capitalised inside a sentence ("… Ege Bölgesi …"), or first in a sentence with a capitalised
+    word after them ("Altay Sezgin …"). Turkish writes names so; a sentence's first word is
+    capitalised anyway. A name the collection lacks is a subject it does not cover, however common
+    the word is in general Turkish ("Fransa" 4.8): `answer.proper_name_max_zipf`. A question typed
+    in capitals has no case to read: none of its words is taken for a name by its case."""
+    text = question.replace("’", "'")
+    if not any(c.islower() for c in text):
+        text = turkish_casefold(text)
+    matches = list(_WORD.finditer(text))
+    names = set()
+    for n, match in enumerate(matches):
+        surface, before = match.group(), text[:match.start()].rstrip()
+        initial = not before or before[-1] in ".!?:…"
+        following = matches[n + 1].group() if n + 1 < len(matches) else ""
+        if "'" in surface or (surface[0].isupper() and (not initial or following[:1].isupper())):
+            names.add(turkish_casefold(surface.split("'")[0]))
+    return names
+
+
 def _predicate(surfaces: list[str]) -> int | None:
     """The index of the question's verb, as Turkish word order places it: the word before the
     first question particle ("… içebilir miyim?"), else the last word, unless that one asks."""

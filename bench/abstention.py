@@ -3,7 +3,7 @@
     .venv/bin/bilge --config C eval abstention --squad ../shared/data/tquad/dev.json \
         --details bench/out/abstention.jsonl
     .venv/bin/python bench/abstention.py bench/out/abstention.jsonl [--precision 0.9] [--plot docs/abstention.png]
-        [--rule 3.5,0.1,0.05,-4,0] [--zipf 3.5] [--document-zipf 4.0 --document-margin 11]
+        [--rule 3.5,0.1,0.05,-4,0] [--zipf 3.5] [--document-zipf 4.0 --document-margin 11] [--proper-zipf 5.0]
 
 Run the first command with a config whose thresholds are 0 (`answer.min_score`,
 `answer.sentence_min_score`), `answer.max_rewrites = 0`, `answer.check_names = false` and the
@@ -25,7 +25,9 @@ fixed to the shipped rule), whatever the selector says, when it has no word the 
 lacks; and, with `--document-zipf z` (`answer.document_name_max_zipf`, not searched), only with a
 reader margin of `--document-margin` (`answer.document_min_margin`) when the answering
 sentence's document lacks a word of the question rarer than z that another document holds
-(recorded as `scores.unmentioned_zipf`). It prints the coverage–risk table of each score
+(recorded as `scores.unmentioned_zipf`); with `--proper-zipf z` (`answer.proper_name_max_zipf`, not
+searched), a word the collection lacks also abstains below z when the question writes it as a
+name (`assistant.questions.proper_names`). It prints the coverage–risk table of each score
 alone and of the rule, and plots the curves (coverage: share of all questions answered; risk:
 share of answered ones not right, i.e. unanswerable, or answerable with a quote that does not
 hold the answer).
@@ -40,6 +42,7 @@ import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -53,7 +56,8 @@ def load(path: Path) -> list[dict]:
     """The records, each missing word's frequency computed again by the code as it is now
     (`assistant.questions.name_frequency`), so a changed name rule replays without a new run;
     `names`: those the name check reads (the question's verb is never a name)."""
-    from assistant.questions import asks_yes_or_no, name_candidates, name_frequency
+    from assistant.questions import asks_yes_or_no, name_candidates, name_frequency, proper_names
+    from retrievers.turkish import turkish_casefold
 
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for record in records:
@@ -61,16 +65,31 @@ def load(path: Path) -> list[dict]:
         candidates = set(name_candidates(record["question"], math.inf))
         record["names"] = {n: f for n, f in record["missing_names"].items() if n in candidates}
         record["yes_no"] = asks_yes_or_no(record["question"])
+        proper = proper_names(record["question"])
+        record["proper"] = {n for n in record["names"] if turkish_casefold(n) in proper}
     return records
 
 
-def named(record: dict, zipf: float) -> bool:
-    """The question names a word the collection lacks, rarer than `zipf` in general Turkish."""
-    return any(frequency < zipf for frequency in record["names"].values())
+def named(record: dict, zipf: float, proper_zipf: float = 0.0) -> bool:
+    """The question names a word the collection lacks, rarer than `zipf` in general Turkish, or
+    rarer than `proper_zipf` when written as a name."""
+    return any(frequency < zipf or (name in record["proper"] and frequency < proper_zipf)
+               for name, frequency in record["names"].items())
 
 
-Rule = tuple[float, ...]  # zipf, passage, sentence, margin, unfamiliar margin, yes/no sentence, reader sure,
-#                           document name bar, document margin
+class Rule(NamedTuple):
+    """The thresholds of `assistant.graph.vouched` and the name checks, as `answer.*` names them."""
+
+    zipf: float  # name_max_zipf
+    passage: float  # min_score
+    sentence: float  # sentence_min_score
+    margin: float  # reader_min_margin
+    unfamiliar: float  # unfamiliar_min_margin
+    yes_no: float  # yes_no_min_sentence
+    reader_sure: float  # reader_sure_margin
+    document: float  # document_name_max_zipf
+    document_margin: float  # document_min_margin
+    proper: float  # proper_name_max_zipf
 
 
 def verdict(rule: Rule) -> Callable[[dict], bool]:
@@ -79,15 +98,15 @@ def verdict(rule: Rule) -> Callable[[dict], bool]:
     from assistant.graph import vouched
     from bilge.config import AnswerConfig
 
-    zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure, document, document_margin = rule
     cfg = AnswerConfig().model_copy(update={
-        "min_score": passage, "sentence_min_score": sentence, "reader_min_margin": margin,
-        "unfamiliar_min_margin": unfamiliar, "yes_no_min_sentence": yes_no, "reader_sure_margin": reader_sure,
-        "document_name_max_zipf": document, "document_min_margin": document_margin})
+        "min_score": rule.passage, "sentence_min_score": rule.sentence, "reader_min_margin": rule.margin,
+        "unfamiliar_min_margin": rule.unfamiliar, "yes_no_min_sentence": rule.yes_no,
+        "reader_sure_margin": rule.reader_sure, "document_name_max_zipf": rule.document,
+        "document_min_margin": rule.document_margin})
 
     def answers(record: dict) -> bool:
         scores = record["scores"]
-        return not named(record, zipf) and vouched(
+        return not named(record, rule.zipf, rule.proper) and vouched(
             cfg, scores.get("passage", 0.0), scores.get("sentence", 0.0), scores.get("reader_margin"),
             yes_no=record["yes_no"], unfamiliar=bool(record["missing_names"]),
             unmentioned_zipf=scores.get("unmentioned_zipf", math.inf))
@@ -115,8 +134,9 @@ def rates(records: list[dict], rule) -> dict[str, float]:
 def choose(records: list[dict], precision: float, routes: tuple[float, ...],
            zipf: tuple[float, ...] = ZIPF) -> Rule:
     """The rule with the most right answers and abstentions among those whose abstention
-    precision reaches `precision` (the most precise rule when none does)."""
-    grid = [rule + routes for rule in itertools.product(zipf, GRID, GRID, MARGINS, UNFAMILIAR)]
+    precision reaches `precision` (the most precise rule when none does); `routes`: the
+    thresholds after the searched five, fixed."""
+    grid = [Rule(*searched, *routes) for searched in itertools.product(zipf, GRID, GRID, MARGINS, UNFAMILIAR)]
     scored = [(rates(records, verdict(rule)), rule) for rule in grid]
     meeting = [(m, t) for m, t in scored if m["abstention_precision"] >= precision]
     if not meeting:
@@ -124,9 +144,31 @@ def choose(records: list[dict], precision: float, routes: tuple[float, ...],
     return max(meeting, key=lambda item: (item[0]["answered_answerable"] + item[0]["abstained_unanswerable"]))[1]
 
 
-def curve(records: list[dict], confidence, zipf: float) -> list[tuple[float, float]]:
+def ladder(best: Rule) -> dict[str, Rule]:
+    """`best` built up one part at a time from answering everything, each row adding a part."""
+    rule = best._replace(zipf=0.0, passage=0.0, sentence=0.0, margin=-100.0, unfamiliar=-100.0, yes_no=1.0,
+                         reader_sure=100.0, document=0.0, proper=0.0)
+    parts = [(f"names rarer than {best.zipf} only", {"zipf": best.zipf}),
+             (f"names < {best.zipf} + passage ≥ {best.passage} + sentence ≥ {best.sentence}",
+              {"passage": best.passage, "sentence": best.sentence}),
+             (f"  + margin ≥ {best.margin}, or sentence ≥ {best.yes_no} for yes/no",
+              {"margin": best.margin, "yes_no": best.yes_no}),
+             (f"  + margin ≥ {best.unfamiliar} for a word in no document", {"unfamiliar": best.unfamiliar}),
+             (f"  + or reader margin ≥ {best.reader_sure} whatever the sentence", {"reader_sure": best.reader_sure})]
+    if best.document:
+        parts.append((f"  + margin ≥ {best.document_margin} from a document lacking a word < {best.document}",
+                      {"document": best.document}))
+    if best.proper:
+        parts.append((f"  + words written as names < {best.proper}", {"proper": best.proper}))
+    rules = {"nothing (always answer)": rule}
+    for label, part in parts:
+        rule = rules[label] = rule._replace(**part)
+    return rules
+
+
+def curve(records: list[dict], confidence, rule: Rule) -> list[tuple[float, float]]:
     """(coverage, risk) answering the most confident questions first (named ones never)."""
-    candidates = sorted((r for r in records if not named(r, zipf)), key=confidence, reverse=True)
+    candidates = sorted((r for r in records if not named(r, rule.zipf, rule.proper)), key=confidence, reverse=True)
     points, wrong = [], 0
     for n, record in enumerate(candidates, start=1):
         wrong += not right(record)
@@ -151,33 +193,20 @@ def main() -> None:
     parser.add_argument("--document-zipf", type=float, default=0.0,
                         help="answer.document_name_max_zipf (0: off; needs records with scores.unmentioned_zipf)")
     parser.add_argument("--document-margin", type=float, default=11.0, help="answer.document_min_margin")
+    parser.add_argument("--proper-zipf", type=float, default=0.0, help="answer.proper_name_max_zipf (0: off)")
     args = parser.parse_args()
     records = load(args.details)
     first, second = [r for r in records if r["half"] == 1], [r for r in records if r["half"] == 2]
-    routes = (args.yes_no, args.reader_sure, args.document_zipf, args.document_margin)
+    routes = (args.yes_no, args.reader_sure, args.document_zipf, args.document_margin, args.proper_zipf)
     best = choose(first, args.precision, routes, ZIPF if args.zipf is None else (args.zipf,))
-    print(f"chosen on half 1 for abstention precision ≥ {args.precision}: answer.name_max_zipf = {best[0]}, "
-          f"answer.min_score = {best[1]}, answer.sentence_min_score = {best[2]}, "
-          f"answer.reader_min_margin = {best[3]}, answer.unfamiliar_min_margin = {best[4]}")
+    print(f"chosen on half 1 for abstention precision ≥ {args.precision}: answer.name_max_zipf = {best.zipf}, "
+          f"answer.min_score = {best.passage}, answer.sentence_min_score = {best.sentence}, "
+          f"answer.reader_min_margin = {best.margin}, answer.unfamiliar_min_margin = {best.unfamiliar}")
     if args.rule:
-        best = tuple(float(value) for value in args.rule.split(",")) + routes
+        best = Rule(*(float(value) for value in args.rule.split(",")), *routes)
         print(f"reported instead: {best}")
-    zipf, passage, sentence, margin, unfamiliar, yes_no, reader_sure, document, document_margin = best
     print(f"{'rule':62} {'half':>5} {'answered answerable':>20} {'abstained unanswerable':>23} {'precision':>10}")
-    off, no_yes_no, no_reader_sure, no_document = -100.0, 1.0, 100.0, (0.0, document_margin)
-    scores = (zipf, passage, sentence)
-    no_routes = (no_yes_no, no_reader_sure, *no_document)
-    rules = {"nothing (always answer)": (0.0, 0.0, 0.0, off, off, *no_routes),
-             f"names rarer than {zipf} only": (zipf, 0.0, 0.0, off, off, *no_routes),
-             f"names < {zipf} + passage ≥ {passage} + sentence ≥ {sentence}": (*scores, off, off, *no_routes),
-             f"  + margin ≥ {margin}, or sentence ≥ {yes_no} for yes/no":
-                 (*scores, margin, off, yes_no, no_reader_sure, *no_document),
-             f"  + margin ≥ {unfamiliar} for a word in no document":
-                 (*scores, margin, unfamiliar, yes_no, no_reader_sure, *no_document),
-             f"  + or reader margin ≥ {reader_sure} whatever the sentence": best[:-2] + no_document}
-    if document:
-        rules[f"  + margin ≥ {document_margin} from a document lacking a word < {document}"] = best
-    for label, rule in rules.items():
+    for label, rule in ladder(best).items():
         for half, part in (("1", first), ("2", second), ("all", records)):
             m = rates(part, verdict(rule))
             print(f"{label:62} {half:>5} {m['answered_answerable']:20.3f} {m['abstained_unanswerable']:23.3f} "
@@ -193,7 +222,7 @@ def main() -> None:
                    "min(passage, sentence)": lambda r: min(r["scores"].get("passage", 0.0),
                                                           r["scores"].get("sentence", 0.0))}
     print(f"{'confidence':26} " + " ".join(f"risk@{c:.1f}" for c in (0.3, 0.4, 0.5, 0.6)))
-    curves = {name: curve(records, fn, zipf) for name, fn in confidences.items()}
+    curves = {name: curve(records, fn, best) for name, fn in confidences.items()}
     for name, points in curves.items():
         print(f"{name:26} " + " ".join(f"{risk_at(points, c):8.3f}" for c in (0.3, 0.4, 0.5, 0.6)))
     if args.plot:

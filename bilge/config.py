@@ -241,6 +241,12 @@ class AnswerConfig(Section):
         "sentence first: one from a passage (heading included) lacking a name is quoted only when no retrieved "
         "passage holds them all."
     )
+    proper_name_max_zipf: float = Field(
+        5.0, ge=0, le=8, description="The name bar (`name_max_zipf`) for a word the question writes as a name: with "
+        "an apostrophe suffix, capitalised inside a sentence, or first with a capitalised word after it "
+        "(\"Fransa'da\" 4.8, \"Altay Sezgin\" 4.1). A name no document mentions is a subject they do not cover, "
+        "however common the word (chosen on unanswerable questions, README; 0: the name bar alone)."
+    )
     document_name_max_zipf: float = Field(
         4.0, ge=0, le=8, description="Abstain, unless the reader is sure (`document_min_margin`), when the answering "
         "sentence's document never mentions a word of the question rarer than this (Zipf, as `name_max_zipf`; the "

@@ -146,6 +146,19 @@ def test_names_are_judged_by_their_family_not_their_inflected_form():
     assert name_frequency("gripte") > 4.0 and name_frequency("hapının") > 3.5  # Snowball stems: grip, hap
 
 
+def test_words_written_as_names_are_told_from_sentence_case():
+    """Turkish capitalises a name and sets its suffix off with an apostrophe; a sentence's first
+    word is capitalised anyway, so it counts only when a capitalised word follows it."""
+    from assistant.questions import proper_names
+
+    assert proper_names("Parol'ü Fransa’da bulabilir miyim?") == {"parol", "fransa"}
+    assert proper_names("Altay Sezgin hangi yılda doğdu?") == {"altay", "sezgin"}
+    assert proper_names("Bu ilaç İzmir Ege Bölgesi için mi?") == {"izmir", "ege", "bölgesi"}
+    assert proper_names("Hamilelikte kullanılır mı? Araba kullanabilir miyim?") == set()
+    assert proper_names("HAMİLELİKTE PAROL KULLANILIR MI?") == set()  # no case to read
+    assert proper_names("HAMİLELİKTE PAROL'Ü KULLANABİLİR MİYİM?") == {"parol"}  # the apostrophe still tells
+
+
 def test_the_questions_verb_is_never_taken_for_a_name():
     from assistant.questions import name_candidates
 
