@@ -70,7 +70,7 @@ def load(path: Path) -> list[dict]:
     return records
 
 
-def named(record: dict, zipf: float, proper_zipf: float = 0.0) -> bool:
+def named(record: dict, zipf: float, proper_zipf: float) -> bool:
     """The question names a word the collection lacks, rarer than `zipf` in general Turkish, or
     rarer than `proper_zipf` when written as a name."""
     return any(frequency < zipf or (name in record["proper"] and frequency < proper_zipf)
@@ -168,7 +168,8 @@ def ladder(best: Rule) -> dict[str, Rule]:
 
 def curve(records: list[dict], confidence, rule: Rule) -> list[tuple[float, float]]:
     """(coverage, risk) answering the most confident questions first (named ones never)."""
-    candidates = sorted((r for r in records if not named(r, rule.zipf, rule.proper)), key=confidence, reverse=True)
+    candidates = sorted((r for r in records if not named(r, rule.zipf, rule.proper)), key=confidence,
+                        reverse=True)
     points, wrong = [], 0
     for n, record in enumerate(candidates, start=1):
         wrong += not right(record)

@@ -121,7 +121,7 @@ def probes(store: list[Article], other: list[Article], limit: int | None = None,
     rng = random.Random(seed)
     store_keys = set().union(*(_article_keys(a) for a in store))
     foreign_titles = [w for a in other for w in _WORD.findall(a.title) if _name(w) and _key(w) not in store_keys]
-    asked_words = {id(a): [(place, word) for p in a.paragraphs for qa in p.qas for place, word in _asked_words(qa.question)]
+    asked_words = {id(a): [asked for p in a.paragraphs for qa in p.qas for asked in _asked_words(qa.question)]
                    for a in store}
     elsewhere_of: dict[tuple[int, str], list[str]] = {}  # per article and place: words asked of others it never uses
     own = [(a, qa) for a in store for p in a.paragraphs for qa in p.qas]
