@@ -131,7 +131,7 @@ def probes(store: list[Article], other: list[Article], limit: int | None = None,
     others = [qa.question for a in other for p in a.paragraphs for qa in p.qas]
     kinds["absent_article"] = [Probe(q, "absent_article") for q in rng.sample(others, len(others))]
     for article, qa in own:
-        title_keys, article_keys = _keys(article.title), _article_keys(article)
+        title_keys = _keys(article.title)
         entity = next((w for w in _WORD.findall(qa.question) if _name(w) and _key(w) in title_keys), None)
         if entity and foreign_titles:
             kinds["absent_entity"].append(Probe(_replace(qa.question, entity, rng.choice(foreign_titles)),
@@ -140,7 +140,7 @@ def probes(store: list[Article], other: list[Article], limit: int | None = None,
         if asked:
             place, attribute = asked
             if (id(article), place) not in elsewhere_of:
-                stems = _article_stems(article)
+                article_keys, stems = _article_keys(article), _article_stems(article)
                 elsewhere_of[id(article), place] = [w for a in store if a is not article
                                                     for where, w in asked_words[id(a)] if where == place
                                                     and _key(w) not in article_keys and _stem(w) not in stems
