@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.events import Citation
-from assistant.questions import asks_yes_or_no, name_candidates, name_frequency, proper_names
+from assistant.questions import (
+    asks_yes_or_no,
+    name_candidates,
+    name_frequency,
+    names_what_is_missing,
+    proper_names,
+)
 from retrievers.chunking import index_text
 from retrievers.search import Searcher
 from retrievers.selector import Passage, ScoredSentence, SentenceSelector, load_selector
@@ -98,8 +104,8 @@ class Documents:
         (`name_candidates`), and words written as names (`proper_names`) rarer than `proper_max_zipf`."""
         index, proper = self.searcher.bm25, proper_names(question)
         return [name for name in name_candidates(question, max(max_zipf, proper_max_zipf))
-                if not index.contains(name)
-                and (name_frequency(name) < max_zipf or turkish_casefold(name) in proper)]
+                if not index.contains(name) and names_what_is_missing(
+                    name_frequency(name), turkish_casefold(name) in proper, max_zipf, proper_max_zipf)]
 
     def unfamiliar_words(self, question: str) -> list[str]:
         """Every content word of the question the collection lacks, its verb included: a predicate

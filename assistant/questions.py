@@ -138,6 +138,14 @@ def proper_names(question: str) -> set[str]:
     return names
 
 
+def names_what_is_missing(frequency: float, written_as_name: bool, max_zipf: float, proper_max_zipf: float) -> bool:
+    """Whether a question word the collection lacks, of this `name_frequency`, makes the question
+    about something no document covers: rarer than `answer.name_max_zipf`, or than
+    `answer.proper_name_max_zipf` when the question writes it as a name (`proper_names`). A pure
+    function, so that `bench/abstention.py` replays on recorded words the rule the graph applies."""
+    return frequency < max_zipf or (written_as_name and frequency < proper_max_zipf)
+
+
 def _predicate(surfaces: list[str]) -> int | None:
     """The index of the question's verb, as Turkish word order places it: the word before the
     first question particle ("… içebilir miyim?"), else the last word, unless that one asks."""

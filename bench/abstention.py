@@ -46,6 +46,8 @@ from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.questions import names_what_is_missing
+
 GRID = [round(0.05 * i, 2) for i in range(20)]
 ZIPF = (0.0, 3.0, 3.5, 4.0, 4.5)  # 0: no name rule
 MARGINS = (-100.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0)  # -100: no margin rule (answer.reader_min_margin)
@@ -72,8 +74,9 @@ def load(path: Path) -> list[dict]:
 
 def named(record: dict, zipf: float, proper_zipf: float) -> bool:
     """The question names a word the collection lacks, rarer than `zipf` in general Turkish, or
-    rarer than `proper_zipf` when written as a name."""
-    return any(frequency < zipf or (name in record["proper"] and frequency < proper_zipf)
+    rarer than `proper_zipf` when written as a name: the graph's own
+    `assistant.questions.names_what_is_missing`."""
+    return any(names_what_is_missing(frequency, name in record["proper"], zipf, proper_zipf)
                for name, frequency in record["names"].items())
 
 
