@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tqdm import tqdm  # noqa: E402
+from variants import with_section  # noqa: E402
 
 from assistant.documents import Documents  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
@@ -52,14 +53,12 @@ def variants(cfg: BilgeConfig, reads: list[int], document_check: bool = False) -
     reading each of `reads` sentences, or the document check off and on."""
     if document_check:
         zipf = cfg.answer.document_name_max_zipf
-        return {label: cfg.model_copy(update={"answer": cfg.answer.model_copy(
-            update={"document_name_max_zipf": value})})
-            for label, value in (("document check off", 0.0), (f"document check at Zipf {zipf}", zipf))}
+        return {label: with_section(cfg, "answer", document_name_max_zipf=value)
+                for label, value in (("document check off", 0.0), (f"document check at Zipf {zipf}", zipf))}
     if reads:
-        return {f"reader reads {n}": cfg.model_copy(update={"answer": cfg.answer.model_copy(
-            update={"reader_candidates": n})}) for n in reads}
+        return {f"reader reads {n}": with_section(cfg, "answer", reader_candidates=n) for n in reads}
     precision = "bfloat16" if uses_bfloat16(cfg.reranker.precision) else "float32"
-    return {label: cfg.model_copy(update={"reranker": cfg.reranker.model_copy(update={"runtime": runtime})})
+    return {label: with_section(cfg, "reranker", runtime=runtime)
             for label, runtime in ((f"torch, {precision}", "torch"), ("ONNX Runtime, float32", "onnx"))}
 
 

@@ -37,7 +37,7 @@ from retrievers.fusion import Pool, add_stage, fuse  # noqa: E402
 from retrievers.rerank import load_reranker  # noqa: E402
 from retrievers.search import Searcher  # noqa: E402
 from retrievers.squad import load_squad  # noqa: E402
-from variants import window_sizes, with_window  # noqa: E402
+from variants import window_sizes, with_section, with_window  # noqa: E402
 
 DENSE_WEIGHTS = (0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
 RERANK_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -55,8 +55,8 @@ def saved_pools(cfg, squad: Path, variants: list[Variant]) -> tuple[list[tuple[P
     `rerank_top_n` (stage `stage_of(variant)`); per variant, the seconds it took."""
     evalset = paragraphs_set(load_squad(squad))
     embedder = load_embedder(cfg)
-    rerankers = {path: load_reranker(cfg.model_copy(update={"reranker": cfg.reranker.model_copy(
-        update={"model": path})})) for path in dict.fromkeys(path for path, _ in variants)}
+    rerankers = {path: load_reranker(with_section(cfg, "reranker", model=path))
+                 for path in dict.fromkeys(path for path, _ in variants)}
     pools, seconds = [], {variant: [] for variant in variants}
     with temporary_store(cfg, evalset, embedder) as (eval_cfg, store):
         searchers = {window: Searcher(with_window(eval_cfg, window), EVAL_COLLECTION, store=store, embedder=embedder)

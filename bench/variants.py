@@ -1,4 +1,5 @@
-"""The configuration variants the benchmarks put side by side: the cross-encoder's window size."""
+"""The configuration variants the benchmarks put side by side: one section's settings changed, the
+cross-encoder's window size."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ def window_sizes(cfg: BilgeConfig, spec: str) -> list[int]:
     return list(dict.fromkeys([cfg.reranker.window_chars, *(int(w) for w in spec.split(",") if w.strip())]))
 
 
+def with_section(cfg: BilgeConfig, section: str, **settings: object) -> BilgeConfig:
+    """`cfg` with `settings` of one section (`answer`, `reranker`, …) changed, the rest as it is."""
+    return cfg.model_copy(update={section: getattr(cfg, section).model_copy(update=settings)})
+
+
 def with_window(cfg: BilgeConfig, window: int) -> BilgeConfig:
     """`cfg` with the cross-encoder reading `window` characters of each candidate."""
-    return cfg.model_copy(update={"reranker": cfg.reranker.model_copy(update={"window_chars": window})})
+    return with_section(cfg, "reranker", window_chars=window)
