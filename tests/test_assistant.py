@@ -226,6 +226,41 @@ def test_eval_answers_on_a_small_squad_file(make_cfg, tmp_path):
     assert metrics["quote_has_answer"] == 1.0  # the quoted sentence holds "8 tabletten"
 
 
+def test_eval_answers_samples_questions_across_the_file_not_its_first_ones(make_cfg, tmp_path):
+    """`--limit N` asks a file's first N questions, often a handful of articles of one kind; `--sample N`
+    draws them from every article, seeded, so a quick run stands for the whole file."""
+    from typer.testing import CliRunner
+
+    from bilge.cli.main import app
+
+    drugs = ["Parasetamol", "İbuprofen", "Naproksen", "Setirizin", "Omeprazol", "Metformin", "Amoksisilin", "Salbutamol"]
+    articles = []
+    for drug in drugs:
+        context = f"{drug} tableti 25 °C altında saklanır. {drug} günde iki kez alınır."
+        articles.append({"title": drug, "paragraphs": [{"context": context, "qas": [
+            {"id": drug, "question": f"{drug} günde kaç kez alınır?",
+             "answers": [{"text": "iki kez", "answer_start": context.index("iki kez")}]}]}]})
+    path = tmp_path / "drugs.json"
+    path.write_text(json.dumps({"version": "1.1", "data": articles}, ensure_ascii=False), encoding="utf-8")
+    config = write_config(tmp_path / "bilge.toml", make_cfg())
+
+    def asked(*options: str) -> list[str]:
+        details = tmp_path / "details.jsonl"
+        result = CliRunner().invoke(app, ["--config", str(config), "eval", "answers", "--squad", str(path),
+                                          "--details", str(details), "--json", *options])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["question"].split()[0] for line in details.read_text(encoding="utf-8").splitlines()]
+
+    sampled = asked("--sample", "3")
+    assert len(sampled) == 3 and sampled != drugs[:3]
+    assert sampled == [d for d in drugs if d in sampled]  # in file order
+    assert asked("--sample", "3") == sampled  # seeded: the same draw each run
+    assert asked("--limit", "3") == drugs[:3]
+    result = CliRunner().invoke(app, ["--config", str(config), "eval", "answers", "--squad", str(path),
+                                      "--limit", "3", "--sample", "3"])
+    assert result.exit_code != 0 and "--sample" in result.output and "Traceback" not in result.output
+
+
 def test_tidy_span_drops_an_unclosed_bracket_and_edges():
     from assistant.extractive import tidy_span
 

@@ -118,6 +118,8 @@ def answers(
     squad: SquadOption,
     paragraphs: ParagraphsOption = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Ask only the first N questions.")] = None,
+    sample: Annotated[int | None, typer.Option(
+        "--sample", min=1, help="Ask N questions drawn from the whole file (seeded), not its first N.")] = None,
     details: Annotated[Path | None, typer.Option(
         "--details", dir_okay=False, help="Write one JSON line per question (answer, scores, each stage).")] = None,
     json_output: JsonOption = False,
@@ -125,17 +127,20 @@ def answers(
     """Exact match, token F1, share answered and selective accuracy of the assistant's answers, and
     each stage alone: sentence choice given the gold passage, the answer given the gold sentence.
 
-    Örnek: bilge eval answers --squad ../shared/data/tquad/dev.json --paragraphs --limit 200
+    Örnek: bilge eval answers --squad ../shared/data/tquad/dev.json --paragraphs --sample 300
     """
     from assistant.evaluation import evaluate_answers
+    from bilge.errors import InputError
     from retrievers.embeddings import load_embedder
     from retrievers.rerank import load_reranker
 
+    if limit and sample:
+        raise InputError(f"--limit {limit} and --sample {sample} both choose the questions; give one of them")
     cfg = state(ctx).config
     evalset = eval_set(cfg, squad, paragraphs)
     with stage_progress(stderr_console()) as on_progress, json_lines(details) as write_detail:
         metrics = evaluate_answers(cfg, evalset, embedder=load_embedder(cfg), reranker=load_reranker(cfg),
-                                   limit=limit, details=write_detail, progress=on_progress)
+                                   limit=limit, sample=sample, details=write_detail, progress=on_progress)
     print_metrics(f"{squad.name}: answers ({cfg.answer.backend}, {int(metrics['questions'])} questions)", metrics,
                   json_output)
 
