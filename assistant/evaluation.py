@@ -13,10 +13,9 @@ cross-encoder (supported = score ≥ answer.min_score).
 
 from __future__ import annotations
 
-import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from assistant.documents import Documents
 from assistant.events import AnswerResult
@@ -31,6 +30,7 @@ from retrievers.evaluation import EVAL_COLLECTION, EvalSet, temporary_store
 from retrievers.ingest import chunk_id
 from retrievers.metrics import latency_summary
 from retrievers.rerank import CrossEncoderReranker
+from retrievers.sampling import seeded_indexes
 from retrievers.search import Searcher
 from retrievers.selector import Passage, ScoredSentence
 from retrievers.turkish import sentence_spans
@@ -103,7 +103,7 @@ def asked_questions(ids: list[str], limit: int | None = None, sample: int | None
     of one kind: dev.json's first 300 are 10 Ottoman-history articles, the training data's own
     domain, and score far above the other 1,030 (README, "The whole of dev")."""
     if sample:
-        return [ids[n] for n in sorted(random.Random(SAMPLE_SEED).sample(range(len(ids)), min(sample, len(ids))))]
+        return [ids[n] for n in seeded_indexes(len(ids), sample, SAMPLE_SEED)]
     return ids[:limit] if limit else ids
 
 

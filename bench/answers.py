@@ -1,7 +1,7 @@
 """How to choose the answer sentence: selector, passage evidence and reader, weighed on TQuAD dev.
 
     .venv/bin/python bench/answers.py [--squad ../shared/data/tquad/dev.json] [--config bilge.toml]
-                                      [--limit N]
+                                      [--limit N | --sample N]
 
 Indexes the dev paragraphs once (the `--paragraphs` protocol), and for every question saves what
 the answer step sees: the top `answer.passages` retrieved passages with their fused scores, the
@@ -18,6 +18,8 @@ or more), and the lexical baseline alone (`Bm25Index.coverage`: idf-weighted ove
 5-character stems) on the gold paragraph. Last, `answer.span_min_score`: the answer's exact
 match and F1 over the questions whose chosen sentence is the gold one, when the reader's span
 is shown only from a margin up (else the sentence), picked on the even half the same way.
+`--sample N` reads N questions drawn from the whole file (seeded, in file order, as `bilge eval
+answers --sample`): the first N of dev.json are a few articles of the training data's domain.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from tqdm import tqdm  # noqa: E402
 
 from bilge.config import load_config  # noqa: E402
+from assistant.evaluation import asked_questions  # noqa: E402
 from assistant.extractive import tidy_span  # noqa: E402
 from retrievers.answer_metrics import best_of  # noqa: E402
 from retrievers.embeddings import load_embedder  # noqa: E402
@@ -88,10 +91,10 @@ def read_needed(candidates: list[Candidate], selector, question: str, passages: 
         c.sentence = passages[c.passage].text[c.start:c.end]
 
 
-def collect(cfg, squad: Path, limit: int | None, read: int) -> list[Question]:
+def collect(cfg, squad: Path, limit: int | None, sample: int | None, read: int) -> list[Question]:
     evalset = paragraphs_set(load_squad(squad))
     embedder, reranker = load_embedder(cfg), load_reranker(cfg)
-    asked = [qid for qid in evalset.questions if qid in evalset.gold][:limit]
+    asked = asked_questions([qid for qid in evalset.questions if qid in evalset.gold], limit, sample)
     questions = []
     with temporary_store(cfg, evalset, embedder) as (eval_cfg, store):
         searcher = Searcher(eval_cfg, EVAL_COLLECTION, store=store, embedder=embedder, reranker=reranker)
@@ -202,10 +205,14 @@ def main() -> None:
     parser.add_argument("--squad", type=Path, default=ROOT.parent / "shared" / "data" / "tquad" / "dev.json")
     parser.add_argument("--config", type=Path, default=ROOT / "bilge.toml")
     parser.add_argument("--limit", type=int, default=None, help="first N questions only")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="N questions drawn from the whole file (seeded, as `bilge eval answers --sample`)")
     args = parser.parse_args()
+    if args.limit and args.sample:
+        parser.error("--limit and --sample: give one")
     cfg = load_config(args.config)
     read = cfg.answer.reader_candidates
-    questions = collect(cfg, args.squad, args.limit, max(*READS, read))
+    questions = collect(cfg, args.squad, args.limit, args.sample, max(*READS, read))
     even, odd = questions[::2], questions[1::2]
     grid = list(itertools.product(PASSAGE_WEIGHTS, LEXICAL_WEIGHTS, READER_WEIGHTS))
     best = max(grid, key=lambda w: share_right(even, "retrieved", w, read))

@@ -20,6 +20,7 @@ from sentence_transformers.base.evaluation.evaluator import BaseEvaluator
 from bilge.config import Precision
 from bilge.errors import InputError
 from retrievers.metrics import ranking_metrics
+from retrievers.sampling import seeded_indexes
 from training.pack import pack
 
 
@@ -54,6 +55,13 @@ class Recipe:
     @property
     def checkpoints(self) -> Path:
         return self.output / "checkpoints"
+
+
+def sampled_rows(rows: dict[str, list], count: int, seed: int) -> dict[str, list]:
+    """`count` of the rows of a column table (a seeded draw, in the table's order): what a
+    teacher labels, since its forward pass is the cost and training reads only these."""
+    chosen = seeded_indexes(len(next(iter(rows.values()), [])), count, seed)
+    return {key: [values[i] for i in chosen] for key, values in rows.items()}
 
 
 def encoder_dir(base: Path) -> Path:

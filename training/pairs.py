@@ -7,7 +7,6 @@ non-answering paragraph under BM25 and under the current model.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import numpy as np
 
 from bilge.config import Bm25Config
 from retrievers.bm25 import Bm25Index
+from retrievers.sampling import seeded_indexes
 from retrievers.squad import Article, articles_from_json, load_squad
 from training.datasets.fix import fix_files
 from training.datasets.split import dedupe_and_exclude, paragraph_key
@@ -61,7 +61,7 @@ def load_train_dev(data_dir: Path) -> tuple[QaSet, QaSet]:
 def sample_dev(dev: QaSet, limit: int, seed: int = 0) -> QaSet:
     if len(dev.questions) <= limit:
         return dev
-    chosen = sorted(random.Random(seed).sample(range(len(dev.questions)), limit))
+    chosen = seeded_indexes(len(dev.questions), limit, seed)
     return QaSet([dev.questions[i] for i in chosen], dev.paragraphs, [dev.answer_of[i] for i in chosen])
 
 

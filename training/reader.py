@@ -24,6 +24,7 @@ from bilge.config import AnswerConfig
 from bilge.errors import InputError
 from retrievers.answer_metrics import best_of
 from retrievers.reader import MARKS_SENTENCE, marked_types, qa_windows, sentence_pieces
+from retrievers.sampling import seeded_indexes
 from retrievers.sentences import reader_input, sentences_holding
 from retrievers.turkish import sentence_spans, turkish_casefold
 from training.common import Recipe, encoder_dir, hf_arguments, last_checkpoint, write_model_card
@@ -222,7 +223,7 @@ def train_reader(recipe: Recipe, data_dir: Path, command: str, *, layers: int = 
     setattr(model.config, MARKS_SENTENCE, mark_sentence)  # saved in config.json: how the app reads it
     # 2. data: answering sentences with their neighbours, from train; the same from dev for the evaluator
     train, dev = load_span_data(data_dir, mark_sentence)
-    dev = random.Random(recipe.dev_seed).sample(dev, min(recipe.dev_questions, len(dev)))
+    dev = [dev[i] for i in seeded_indexes(len(dev), recipe.dev_questions, recipe.dev_seed)]
     dataset = Dataset.from_dict(windows(tokenizer, train, marked=mark_sentence))
     # 3. loss: the model's own (cross-entropy over start and end)  4. evaluator and its baseline
     evaluator = SpanEvaluator(dev)

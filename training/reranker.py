@@ -23,7 +23,7 @@ from pathlib import Path
 from bilge.config import RerankerConfig
 from bilge.errors import InputError
 from retrievers.window import query_windows
-from training.common import Recipe, encoder_dir, fit_and_save, hf_arguments
+from training.common import Recipe, encoder_dir, fit_and_save, hf_arguments, sampled_rows
 from training.pairs import ANALYZE, QaSet, bm25_negatives, dense_negatives, load_train_dev, sample_dev
 
 WINDOW_CHARS = RerankerConfig().window_chars
@@ -69,8 +69,7 @@ def teacher_labelled(rows: dict, teacher: Path, pairs: int, seed: int, device: s
     import torch
     from sentence_transformers import CrossEncoder
 
-    chosen = sorted(random.Random(seed).sample(range(len(rows["query"])), min(pairs, len(rows["query"]))))
-    sample = {key: [values[i] for i in chosen] for key, values in rows.items()}
+    sample = sampled_rows(rows, pairs, seed)
     model = CrossEncoder(str(teacher), device=device, local_files_only=True)
     logits = model.predict(list(zip(sample["query"], sample["passage"])), batch_size=32,
                            activation_fn=torch.nn.Identity(), show_progress_bar=True)

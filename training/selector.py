@@ -40,11 +40,12 @@ from sentence_transformers.base.evaluation.evaluator import BaseEvaluator
 
 from bilge.config import AnswerConfig
 from bilge.errors import InputError
+from retrievers.sampling import seeded_indexes
 from retrievers.sentences import selector_text, sentences_holding
 from retrievers.squad import Article
 from retrievers.turkish import sentence_spans
 from retrievers.unanswerable import probes, split_halves
-from training.common import Recipe, fit_and_save, hf_arguments
+from training.common import Recipe, fit_and_save, hf_arguments, sampled_rows
 from training.pairs import ANALYZE, QaSet, bm25_negatives, dense_negatives, train_dev_articles
 
 HEADING_DROPOUT = 0.3
@@ -161,8 +162,7 @@ def reader_labelled(rows: dict, data: SentenceData, teacher: Path, pairs: int, s
 
     from retrievers.reader import QaModelReader
 
-    chosen = sorted(random.Random(seed).sample(range(len(rows["query"])), min(pairs, len(rows["query"]))))
-    sample = {key: [values[i] for i in chosen] for key, values in rows.items()}
+    sample = sampled_rows(rows, pairs, seed)
     reader = QaModelReader.from_path(str(teacher))
     by_question: dict[str, list[int]] = {}
     for i, question in enumerate(sample["query"]):
@@ -183,7 +183,7 @@ class SentenceChoiceEvaluator(BaseEvaluator):
     def __init__(self, data: SentenceData, limit: int, seed: int = 0, name: str = "dev", heading: bool = True) -> None:
         super().__init__()
         choice = [q for q in data.questions if len(data.spans[q.passage]) > 1]
-        self.questions = random.Random(seed).sample(choice, min(limit, len(choice)))
+        self.questions = [choice[i] for i in seeded_indexes(len(choice), limit, seed)]
         self.data, self.name, self.heading = data, name, heading
         self.primary_metric = f"{name}_p@1"
 
